@@ -1,0 +1,94 @@
+"""The console's look: django-unfold settings (title, colours, navigation, languages)."""
+
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+
+def _link(title, model_path: str, icon: str) -> dict:
+    app_label, model = model_path.split(".")
+    return {
+        "title": title,
+        "icon": icon,
+        "link": reverse_lazy(f"admin:{app_label}_{model}_changelist"),
+        "permission": lambda request, perm=f"{app_label}.view_{model}": request.user.has_perm(perm),
+    }
+
+
+UNFOLD = {
+    "SITE_TITLE": _("Qudao DMS"),
+    "SITE_HEADER": _("Qudao"),
+    "SITE_SUBHEADER": _("Dealer Management System"),
+    "SITE_SYMBOL": "hub",
+    "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": False,
+    "SHOW_LANGUAGES": True,
+    "COLORS": {
+        "primary": {
+            "50": "oklch(97.1% .013 17.38)",
+            "100": "oklch(93.6% .032 17.717)",
+            "200": "oklch(88.5% .062 18.334)",
+            "300": "oklch(80.8% .114 19.571)",
+            "400": "oklch(70.4% .191 22.216)",
+            "500": "oklch(63.7% .237 25.331)",
+            "600": "oklch(57.7% .245 27.325)",
+            "700": "oklch(50.5% .213 27.518)",
+            "800": "oklch(44.4% .177 26.899)",
+            "900": "oklch(39.6% .141 25.723)",
+            "950": "oklch(25.8% .092 26.042)",
+        },
+    },
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": True,
+        "navigation": [
+            {
+                "title": _("Organisation"),
+                "separator": True,
+                "items": [
+                    _link(_("Companies"), "org.company", "apartment"),
+                    _link(_("Dealerships"), "org.dealership", "handshake"),
+                    _link(_("Sites"), "org.site", "warehouse"),
+                    _link(_("Channels"), "org.channel", "alt_route"),
+                    _link(_("Regions"), "org.region", "map"),
+                    _link(_("Territories"), "org.territory", "share_location"),
+                ],
+            },
+            {
+                "title": _("Catalog"),
+                "separator": True,
+                "items": [
+                    _link(_("Items"), "catalog.item", "inventory_2"),
+                    _link(_("Categories"), "catalog.category", "account_tree"),
+                    _link(_("Units of measure"), "catalog.unitofmeasure", "straighten"),
+                    _link(_("Barcodes"), "catalog.barcode", "barcode"),
+                    _link(_("Vehicle models"), "catalog.vehiclemodel", "directions_car"),
+                    _link(_("Part supersessions"), "catalog.supersession", "swap_horiz"),
+                ],
+            },
+            {
+                "title": _("Customers"),
+                "separator": True,
+                "items": [
+                    _link(_("Customers"), "parties.customer", "storefront"),
+                    _link(_("Customer groups"), "parties.customergroup", "groups"),
+                ],
+            },
+            {
+                "title": _("Access"),
+                "separator": True,
+                "items": [
+                    _link(_("Users"), "accounts.user", "person"),
+                    _link(_("Memberships"), "accounts.membership", "badge"),
+                    _link(_("API keys"), "accounts.apikey", "key"),
+                ],
+            },
+            {
+                "title": _("System"),
+                "separator": True,
+                "items": [
+                    _link(_("Outbox events"), "core.outboxevent", "outbox"),
+                ],
+            },
+        ],
+    },
+}

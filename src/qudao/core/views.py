@@ -1,0 +1,12 @@
+from django.db import connection
+from django.http import JsonResponse
+
+
+def healthz(request):
+    """Liveness and database reachability for load balancers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return JsonResponse({"status": "ok"})
+    except Exception as exc:  # report any database failure as unhealthy
+        return JsonResponse({"status": "error", "error": type(exc).__name__}, status=503)

@@ -1,0 +1,33 @@
+import pytest
+
+from tests.factories import ApiClient, make_dealer, make_site, make_user
+
+
+@pytest.fixture
+def dealer(db):
+    return make_dealer(name="华东快消分销有限公司")
+
+
+@pytest.fixture
+def other_dealer(db):
+    return make_dealer(name="另一家经销商")
+
+
+@pytest.fixture
+def site(dealer):
+    return make_site(dealer)
+
+
+@pytest.fixture
+def admin_user(dealer):
+    return make_user(dealer)
+
+
+@pytest.fixture
+def api(admin_user):
+    return ApiClient(admin_user)
+
+
+@pytest.fixture
+def other_api(other_dealer):
+    return ApiClient(make_user(other_dealer))
