@@ -31,3 +31,22 @@ def api(admin_user):
 @pytest.fixture
 def other_api(other_dealer):
     return ApiClient(make_user(other_dealer))
+
+
+@pytest.fixture(autouse=True)
+def _regions_survive_flushes(request):
+    """Regions are loaded by a data migration; a transactional test's flush empties them. Reload."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from qudao.org.models import Region
+    from qudao.org.services.regions import load_regions
+
+    if not Region.objects.exists():
+        load_regions()
+    yield

@@ -45,7 +45,9 @@ def build_actor(user: Any, *, api_key: Any = None) -> Actor:
     if brand_ids:
         today = timezone.localdate()
         brand_dealer_ids = set(
-            Dealership.objects.filter(brand__in=brand_ids, status=DealershipStatus.ACTIVE, valid_from__lte=today)
+            Dealership.objects.filter(
+                brand__in=brand_ids, status=DealershipStatus.ACTIVE, valid_from__lte=today
+            )
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
             .values_list("dealer_id", flat=True)
         )

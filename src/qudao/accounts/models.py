@@ -44,8 +44,9 @@ def _user_scope(queryset, actor: Actor, for_write: bool):
 
 class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES,
-                                default=settings.LANGUAGE_CODE)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
     scope_spec = ScopeSpec(custom=_user_scope)
@@ -70,13 +71,20 @@ def _membership_scope(queryset, actor: Actor, for_write: bool):
 class Membership(TimeStampedModel):
     """A user works for a company in a role, possibly limited to some of its sites."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
-                             verbose_name=_("user"))
-    company = models.ForeignKey("org.Company", on_delete=models.PROTECT, related_name="memberships",
-                                verbose_name=_("company"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    company = models.ForeignKey(
+        "org.Company", on_delete=models.PROTECT, related_name="memberships", verbose_name=_("company")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    sites = models.ManyToManyField("org.Site", blank=True, related_name="memberships", verbose_name=_("sites"),
-                                   help_text=_("Leave empty for every site of the company."))
+    sites = models.ManyToManyField(
+        "org.Site",
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("sites"),
+        help_text=_("Leave empty for every site of the company."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords(m2m_fields=[sites])
@@ -103,8 +111,9 @@ def _api_key_scope(queryset, actor: Actor, for_write: bool):
 class ApiKey(TimeStampedModel):
     """A secret shown once; only its SHA-256 is stored. The prefix identifies it in lists and logs."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys",
-                             verbose_name=_("user"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys", verbose_name=_("user")
+    )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=16, unique=True)
     hashed_key = models.CharField(_("hashed key"), max_length=64, unique=True, editable=False)
@@ -142,3 +151,6 @@ class LoginFailure(models.Model):
         verbose_name = _("failed sign-in")
         verbose_name_plural = _("failed sign-ins")
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.at:%Y-%m-%d %H:%M:%S}"

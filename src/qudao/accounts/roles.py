@@ -1,8 +1,12 @@
 """What each role may do: Django permission codenames per role ("app.action_model").
 
 A user's permissions are the union over its active memberships. The console (Django admin) and
-the API both check them; `sync_role_groups()` mirrors each role into a Django Group so the admin's
-own permission checks agree with the API's.
+the API both check them; `services.access.sync_role_groups()` mirrors each role into a Django
+Group so the admin's own permission checks agree with the API's.
+
+Later apps add their models' permissions to the roles here (this file is the one place that says
+who may do what); a permission whose app is not installed or not yet migrated is skipped when the
+groups are synchronised.
 """
 
 from __future__ import annotations
@@ -18,26 +22,33 @@ def _perms(app_model: str, actions=ALL) -> set[str]:
     return {f"{app}.{action}_{model}" for action in actions}
 
 
-ORG_READ = set().union(*(_perms(m, (VIEW,)) for m in
-                         ("org.company", "org.site", "org.channel", "org.region", "org.territory",
-                          "org.dealership")))
-CATALOG_READ = set().union(*(_perms(m, (VIEW,)) for m in
-                             ("catalog.category", "catalog.item", "catalog.unitofmeasure",
-                              "catalog.itemunit", "catalog.barcode", "catalog.vehiclemodel",
-                              "catalog.supersession")))
-CATALOG_WRITE = set().union(*(_perms(m) for m in
-                              ("catalog.category", "catalog.item", "catalog.unitofmeasure",
-                               "catalog.itemunit", "catalog.barcode", "catalog.vehiclemodel",
-                               "catalog.supersession")))
-PARTIES_READ = set().union(*(_perms(m, (VIEW,)) for m in
-                             ("parties.customer", "parties.customergroup", "parties.contact",
-                              "parties.address")))
-PARTIES_WRITE = set().union(*(_perms(m) for m in
-                              ("parties.customer", "parties.customergroup", "parties.contact",
-                               "parties.address")))
-ORG_WRITE = set().union(*(_perms(m) for m in ("org.site", "org.channel", "org.territory"))) | _perms(
-    "org.company", (VIEW, ADD, CHANGE))
+def _union(models: tuple[str, ...], actions=ALL) -> set[str]:
+    return set().union(*(_perms(m, actions) for m in models))
+
+
+ORG_MODELS = ("org.company", "org.site", "org.channel", "org.region", "org.territory", "org.dealership")
+CATALOG_MODELS = (
+    "catalog.category",
+    "catalog.item",
+    "catalog.unitofmeasure",
+    "catalog.itemunit",
+    "catalog.barcode",
+    "catalog.vehiclemodel",
+    "catalog.supersession",
+)
+PARTIES_MODELS = ("parties.customer", "parties.customergroup", "parties.contact", "parties.address")
+
+ORG_READ = _union(ORG_MODELS, (VIEW,))
+CATALOG_READ = _union(CATALOG_MODELS, (VIEW,))
+CATALOG_WRITE = _union(CATALOG_MODELS)
+PARTIES_READ = _union(PARTIES_MODELS, (VIEW,))
+PARTIES_WRITE = _union(PARTIES_MODELS)
+ORG_WRITE = _union(("org.site", "org.channel", "org.territory")) | _perms("org.company", (VIEW, ADD, CHANGE))
+#: manage the users and memberships of the companies one administers
 ACCESS_ADMIN = _perms("accounts.user", (VIEW, ADD, CHANGE)) | _perms("accounts.membership")
+#: see colleagues and who works where
+ACCESS_READ = _perms("accounts.user", (VIEW,)) | _perms("accounts.membership", (VIEW,))
+#: one's own API keys (revoking is a change)
 OWN_KEYS = _perms("accounts.apikey", (VIEW, ADD, CHANGE))
 SYSTEM_READ = {"core.view_outboxevent"}
 
@@ -45,28 +56,77 @@ BASE = ORG_READ | CATALOG_READ | OWN_KEYS
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.DEALER_ADMIN: BASE | ORG_WRITE | CATALOG_WRITE | PARTIES_WRITE | ACCESS_ADMIN | SYSTEM_READ,
-    Role.MANAGER: BASE | CATALOG_WRITE | PARTIES_WRITE | _perms("org.channel") | SYSTEM_READ
-    | _perms("accounts.user", (VIEW,)) | _perms("accounts.membership", (VIEW,)),
-    Role.SALES_REP: BASE | PARTIES_READ | _perms("parties.customer", (VIEW, ADD, CHANGE))
-    | _perms("parties.contact") | _perms("parties.address"),
+    Role.MANAGER: BASE | CATALOG_WRITE | PARTIES_WRITE | _perms("org.channel") | SYSTEM_READ | ACCESS_READ,
+    Role.SALES_REP: BASE
+    | PARTIES_READ
+    | _perms("parties.customer", (VIEW, ADD, CHANGE))
+    | _perms("parties.contact")
+    | _perms("parties.address"),
     Role.WAREHOUSE_CLERK: BASE | _perms("catalog.barcode", (VIEW, ADD, CHANGE)),
-    Role.PURCHASER: BASE | _perms("catalog.item", (VIEW, ADD, CHANGE)) | _perms("catalog.itemunit")
-    | _perms("catalog.barcode") | _perms("org.company", (VIEW, ADD, CHANGE)),
-    Role.SERVICE_ADVISOR: BASE | PARTIES_READ | _perms("parties.customer", (VIEW, ADD, CHANGE))
-    | _perms("parties.contact"),
+    Role.PURCHASER: BASE
+    | _perms("catalog.item", (VIEW, ADD, CHANGE))
+    | _perms("catalog.itemunit")
+    | _perms("catalog.barcode")
+    | _perms("org.company", (VIEW, ADD, CHANGE)),
+    Role.SERVICE_ADVISOR: BASE
+    | PARTIES_READ
+    | _perms("parties.customer", (VIEW, ADD, CHANGE))
+    | _perms("parties.contact")
+    | _perms("parties.address"),
     Role.TECHNICIAN: BASE,
-    Role.FINANCE: BASE | PARTIES_READ | _perms("parties.customer", (VIEW, CHANGE)) | SYSTEM_READ,
-    Role.BRAND_MANAGER: BASE | PARTIES_READ | CATALOG_WRITE | _perms("org.dealership")
-    | _perms("org.territory") | _perms("org.company", (VIEW, CHANGE)),
+    Role.FINANCE: BASE
+    | PARTIES_READ
+    | _perms("parties.customer", (VIEW, CHANGE))
+    | SYSTEM_READ
+    | ACCESS_READ,
+    # A brand manager administers the brand's own users (the actor lists the brand among its
+    # admin companies) and reads its authorised dealers' customers.
+    Role.BRAND_MANAGER: BASE
+    | PARTIES_READ
+    | CATALOG_WRITE
+    | _perms("org.dealership")
+    | _perms("org.territory")
+    | _perms("org.company", (VIEW, CHANGE))
+    | ACCESS_ADMIN,
     Role.SUPPLIER_USER: {"catalog.view_item", "org.view_company"} | OWN_KEYS,
+    # Retailers order through the portal; they never open the console.
     Role.RETAILER_USER: {"catalog.view_item"},
 }
 
 #: roles that work inside a dealer and see its rows
-DEALER_ROLES = frozenset({Role.DEALER_ADMIN, Role.MANAGER, Role.SALES_REP, Role.WAREHOUSE_CLERK, Role.PURCHASER,
-                          Role.SERVICE_ADVISOR, Role.TECHNICIAN, Role.FINANCE})
+DEALER_ROLES = frozenset(
+    {
+        Role.DEALER_ADMIN,
+        Role.MANAGER,
+        Role.SALES_REP,
+        Role.WAREHOUSE_CLERK,
+        Role.PURCHASER,
+        Role.SERVICE_ADVISOR,
+        Role.TECHNICIAN,
+        Role.FINANCE,
+    }
+)
 #: roles that may open the console (Django admin)
 CONSOLE_ROLES = DEALER_ROLES | {Role.BRAND_MANAGER, Role.SUPPLIER_USER}
+
+#: the company role (Company.is_<kind>) a membership's company must hold for each role. A retailer
+#: user signs in to the portal of the dealer that serves its store, so it belongs to that dealer.
+ROLE_COMPANY_KIND: dict[str, str] = {
+    **dict.fromkeys(DEALER_ROLES, "dealer"),
+    Role.BRAND_MANAGER: "brand",
+    Role.SUPPLIER_USER: "supplier",
+    Role.RETAILER_USER: "dealer",
+}
+#: the role that administers a company of each kind (manages its users)
+ADMIN_ROLE_BY_KIND: dict[str, str] = {"dealer": Role.DEALER_ADMIN, "brand": Role.BRAND_MANAGER}
+ADMIN_ROLES = frozenset(ADMIN_ROLE_BY_KIND.values())
+
+#: Django groups mirroring the roles are named "role:<role>"
+ROLE_GROUP_PREFIX = "role:"
+
+
+def role_group_name(role: str) -> str:
+    return f"{ROLE_GROUP_PREFIX}{role}"
 
 
 def permissions_for(roles: set[str] | frozenset[str]) -> frozenset[str]:

@@ -34,7 +34,7 @@ DEBUG = env_bool("QUDAO_DEBUG", False)
 SECRET_KEY = os.environ.get("QUDAO_SECRET_KEY", "")
 if not SECRET_KEY:
     # A development key: `qudao check` warns when it is used outside DEBUG.
-    SECRET_KEY = "qudao-insecure-development-key-change-me"  # noqa: S105
+    SECRET_KEY = "qudao-insecure-development-key-change-me"
     INSECURE_SECRET_KEY = True
 else:
     INSECURE_SECRET_KEY = False
@@ -154,6 +154,7 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 LOGIN_THROTTLE = {
     "MAX_FAILURES": int(os.environ.get("QUDAO_LOGIN_MAX_FAILURES", "5")),
     "WINDOW_SECONDS": int(os.environ.get("QUDAO_LOGIN_WINDOW_SECONDS", "900")),
@@ -241,4 +242,3 @@ LOGGING = {
 }
 
 from qudao.config.unfold import UNFOLD  # noqa: E402,F401  (the console's look and navigation)
-

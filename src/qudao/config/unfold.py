@@ -1,7 +1,16 @@
 """The console's look: django-unfold settings (title, colours, navigation, languages)."""
 
-from django.urls import reverse_lazy
+from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+
+
+def _changelist(name: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:  # the model's admin is not registered (app disabled)
+        return "#"
 
 
 def _link(title, model_path: str, icon: str) -> dict:
@@ -9,7 +18,7 @@ def _link(title, model_path: str, icon: str) -> dict:
     return {
         "title": title,
         "icon": icon,
-        "link": reverse_lazy(f"admin:{app_label}_{model}_changelist"),
+        "link": lazy(_changelist, str)(f"admin:{app_label}_{model}_changelist"),
         "permission": lambda request, perm=f"{app_label}.view_{model}": request.user.has_perm(perm),
     }
 
@@ -19,6 +28,9 @@ UNFOLD = {
     "SITE_HEADER": _("Qudao"),
     "SITE_SUBHEADER": _("Dealer Management System"),
     "SITE_SYMBOL": "hub",
+    "SITE_FAVICONS": [
+        {"rel": "icon", "type": "image/svg+xml", "href": lambda request: static("qudao/favicon.svg")},
+    ],
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
     "SHOW_LANGUAGES": True,

@@ -147,7 +147,9 @@ class OutboxEventAdmin(QudaoReadOnlyAdmin):
         ):
             retry_delivery(delivery)
             count += 1
-        self.message_user(request, _("%(count)d deliveries queued again.") % {"count": count}, messages.SUCCESS)
+        self.message_user(
+            request, _("%(count)d deliveries queued again.") % {"count": count}, messages.SUCCESS
+        )
 
     def has_change_permission(self, request, obj=None):
         # The retry action needs change permission on the list; records themselves stay read only.

@@ -104,16 +104,25 @@ def api_actor(request: HttpRequest, *, app: str, write: bool = False, perm: str 
 
 
 def _body(request: HttpRequest, code: str, message: str, details: Any) -> dict[str, Any]:
-    return {"code": code, "message": message, "details": details,
-            "request_id": getattr(request, "request_id", None)}
+    return {
+        "code": code,
+        "message": message,
+        "details": details,
+        "request_id": getattr(request, "request_id", None),
+    }
 
 
 def _ninja_validation_details(exc: NinjaValidationError) -> list[dict[str, str]]:
     details = []
     for error in exc.errors:
         loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "payload", "data")]
-        details.append({"field": ".".join(loc) or "body", "message": str(error.get("msg", "")),
-                        "type": str(error.get("type", ""))})
+        details.append(
+            {
+                "field": ".".join(loc) or "body",
+                "message": str(error.get("msg", "")),
+                "type": str(error.get("type", "")),
+            }
+        )
     return details
 
 
@@ -122,24 +131,33 @@ def install_error_handlers(api: Any) -> None:
 
     @api.exception_handler(errors.QudaoError)
     def on_qudao_error(request, exc: errors.QudaoError):
-        return api.create_response(request, _body(request, exc.code, exc.render(), exc.details),
-                                   status=exc.status)
+        return api.create_response(
+            request, _body(request, exc.code, exc.render(), exc.details), status=exc.status
+        )
 
     @api.exception_handler(NinjaValidationError)
     def on_validation(request, exc: NinjaValidationError):
         return api.create_response(
             request,
-            _body(request, errors.ValidationFailed.code, str(errors.ValidationFailed.message),
-                  _ninja_validation_details(exc)),
+            _body(
+                request,
+                errors.ValidationFailed.code,
+                str(errors.ValidationFailed.message),
+                _ninja_validation_details(exc),
+            ),
             status=422,
         )
 
     @api.exception_handler(DjangoValidationError)
     def on_django_validation(request, exc: DjangoValidationError):
-        details = (errors.field_errors(exc.message_dict) if hasattr(exc, "error_dict")
-                   else [{"field": "__all__", "message": str(m)} for m in exc.messages])
+        details = (
+            errors.field_errors(exc.message_dict)
+            if hasattr(exc, "error_dict")
+            else [{"field": "__all__", "message": str(m)} for m in exc.messages]
+        )
         return api.create_response(
-            request, _body(request, errors.ValidationFailed.code, str(errors.ValidationFailed.message), details),
+            request,
+            _body(request, errors.ValidationFailed.code, str(errors.ValidationFailed.message), details),
             status=422,
         )
 
@@ -147,14 +165,16 @@ def install_error_handlers(api: Any) -> None:
     def on_integrity(request, exc: IntegrityError):
         logger.info("integrity error turned into 409: %s", exc)
         return api.create_response(
-            request, _body(request, errors.DuplicateRecord.code, str(errors.DuplicateRecord.message), {}),
+            request,
+            _body(request, errors.DuplicateRecord.code, str(errors.DuplicateRecord.message), {}),
             status=409,
         )
 
     @api.exception_handler(AuthenticationError)
     def on_auth(request, exc):
         return api.create_response(
-            request, _body(request, errors.NotAuthenticated.code, str(errors.NotAuthenticated.message), {}),
+            request,
+            _body(request, errors.NotAuthenticated.code, str(errors.NotAuthenticated.message), {}),
             status=401,
         )
 
@@ -166,8 +186,16 @@ def install_error_handlers(api: Any) -> None:
 
     @api.exception_handler(HttpError)
     def on_http_error(request, exc: HttpError):
-        code = {400: "bad_request", 401: "not_authenticated", 403: "permission_denied", 404: "not_found",
-                405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "rate_limited"}
+        code = {
+            400: "bad_request",
+            401: "not_authenticated",
+            403: "permission_denied",
+            404: "not_found",
+            405: "method_not_allowed",
+            409: "conflict",
+            413: "too_large",
+            429: "rate_limited",
+        }
         return api.create_response(
             request, _body(request, code.get(exc.status_code, "error"), str(exc), {}), status=exc.status_code
         )
@@ -176,6 +204,7 @@ def install_error_handlers(api: Any) -> None:
     def on_unexpected(request, exc: Exception):
         logger.exception("unexpected API error (request %s)", getattr(request, "request_id", "-"))
         return api.create_response(
-            request, _body(request, errors.InternalError.code, str(errors.InternalError.message), {}),
+            request,
+            _body(request, errors.InternalError.code, str(errors.InternalError.message), {}),
             status=500,
         )

@@ -50,8 +50,9 @@ def subscribers_for(topic: str) -> list[str]:
     return sorted(key for key, (pattern, _) in _SUBSCRIBERS.items() if fnmatch.fnmatchcase(topic, pattern))
 
 
-def emit(topic: str, payload: dict[str, Any], *, dealer_id: int | None = None,
-         actor_id: int | None = None) -> OutboxEvent:
+def emit(
+    topic: str, payload: dict[str, Any], *, dealer_id: int | None = None, actor_id: int | None = None
+) -> OutboxEvent:
     """Write an event in the current transaction; it is delivered after commit."""
     event = OutboxEvent.objects.create(topic=topic, payload=payload, dealer_id=dealer_id, actor_id=actor_id)
     names = subscribers_for(topic)
@@ -122,7 +123,9 @@ def deliver_due(limit: int = 500) -> int:
     ids = list(
         OutboxDelivery.objects.filter(
             state__in=[OutboxState.PENDING, OutboxState.FAILED], next_attempt_at__lte=timezone.now()
-        ).order_by("next_attempt_at").values_list("pk", flat=True)[:limit]
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
     )
     return sum(1 for pk in ids if deliver_one(pk))
 

@@ -51,11 +51,19 @@ class OutboxEvent(models.Model):
     topic = models.CharField(_("topic"), max_length=100, db_index=True)
     payload = models.JSONField(_("payload"), default=dict)
     dealer = models.ForeignKey(
-        "org.Company", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "org.Company",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("dealer"),
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("actor"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
@@ -74,11 +82,13 @@ class OutboxEvent(models.Model):
 class OutboxDelivery(models.Model):
     """One event handed to one subscriber; retried with backoff until delivered or dead."""
 
-    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="deliveries",
-                              verbose_name=_("event"))
+    event = models.ForeignKey(
+        OutboxEvent, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("event")
+    )
     subscriber = models.CharField(_("subscriber"), max_length=200)
-    state = models.CharField(_("state"), max_length=16, choices=OutboxState.choices,
-                             default=OutboxState.PENDING)
+    state = models.CharField(
+        _("state"), max_length=16, choices=OutboxState.choices, default=OutboxState.PENDING
+    )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     last_error = models.TextField(_("last error"), blank=True)
@@ -94,3 +104,25 @@ class OutboxDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} → {self.subscriber} ({self.state})"
+
+
+class DocumentSequence(models.Model):
+    """The last number handed out per dealer and document kind (see core/sequences.py)."""
+
+    dealer = models.ForeignKey(
+        "org.Company", on_delete=models.PROTECT, related_name="+", verbose_name=_("dealer")
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    last_number = models.PositiveBigIntegerField(_("last number"), default=0)
+
+    scope_spec = ScopeSpec(dealer="dealer")
+
+    class Meta:
+        verbose_name = _("document sequence")
+        verbose_name_plural = _("document sequences")
+        constraints = [
+            models.UniqueConstraint(fields=["dealer", "kind"], name="document_sequence_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.last_number}"

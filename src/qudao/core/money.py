@@ -20,7 +20,7 @@ def to_decimal(value: object) -> Decimal:
     """Convert int/str/Decimal to Decimal; floats are refused (they are not exact)."""
     if isinstance(value, Decimal):
         return value
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise TypeError("money and quantities are Decimal, never float or bool")
     if isinstance(value, int):
         return Decimal(value)

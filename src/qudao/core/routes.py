@@ -35,8 +35,10 @@ def me(request: HttpRequest) -> dict:
 
 @router.get("/error-codes", summary="Every stable error code with its HTTP status and message")
 def error_codes(request: HttpRequest) -> list[dict]:
-    return [{"code": code, "status": status, "message": str(message)}
-            for code, (status, message) in sorted(errors.REGISTRY.items())]
+    return [
+        {"code": code, "status": status, "message": str(message)}
+        for code, (status, message) in sorted(errors.REGISTRY.items())
+    ]
 
 
 class EventOut(Schema):

@@ -96,7 +96,9 @@ ANONYMOUS = Actor()
 def spec_for(model: type[Model]) -> ScopeSpec:
     spec = getattr(model, "scope_spec", None)
     if spec is None:
-        raise TypeError(f"{model.__name__} has no scope_spec: every business model must declare how it is owned")
+        raise TypeError(
+            f"{model.__name__} has no scope_spec: every business model must declare how it is owned"
+        )
     return spec
 
 

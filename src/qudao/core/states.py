@@ -16,8 +16,9 @@ class StateMachine:
     >>> machine.transition(order, to=Lifecycle.CONFIRMED)   # raises InvalidTransition if not allowed
     """
 
-    def __init__(self, states: type[models.TextChoices], allowed: Mapping[str, Iterable[str]], *,
-                 field: str = "state"):
+    def __init__(
+        self, states: type[models.TextChoices], allowed: Mapping[str, Iterable[str]], *, field: str = "state"
+    ):
         self.states = states
         self.field = field
         self.allowed: dict[str, frozenset[str]] = {str(k): frozenset(map(str, v)) for k, v in allowed.items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,10 @@ from simple_history.models import HistoricalRecords
 
 from qudao.core.models import DealerOwnedModel, TimeStampedModel
 from qudao.core.scoping import Actor, ScopeSpec
+from qudao.org.validators import validate_channel_kinds, validate_credit_code, validate_polygon
+
+LATITUDE_VALIDATORS = [MinValueValidator(-90), MaxValueValidator(90)]
+LONGITUDE_VALIDATORS = [MinValueValidator(-180), MaxValueValidator(180)]
 
 
 def _company_scope(queryset, actor: Actor, for_write: bool):
@@ -29,23 +34,40 @@ class Company(TimeStampedModel):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
-    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
+        help_text=_("18 characters (GB 32100-2015); the check character is verified."),
+    )
     is_brand = models.BooleanField(_("brand"), default=False)
     is_dealer = models.BooleanField(_("dealer"), default=False)
     is_supplier = models.BooleanField(_("supplier"), default=False)
     is_carrier = models.BooleanField(_("carrier"), default=False)
     is_financier = models.BooleanField(_("financier"), default=False)
     owner = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="registered_companies",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registered_companies",
         verbose_name=_("registered by"),
         help_text=_("The dealer whose master data this is (e.g. its own supplier). Empty: platform-wide."),
     )
     is_public = models.BooleanField(
-        _("listed in the directory"), default=False,
+        _("listed in the directory"),
+        default=False,
         help_text=_("Visible (read only) to every signed-in user, e.g. a brand or a national carrier."),
     )
-    region = models.ForeignKey("org.Region", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+", verbose_name=_("region"))
+    region = models.ForeignKey(
+        "org.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("region"),
+    )
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -64,7 +86,10 @@ class Company(TimeStampedModel):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(is_brand=True) | Q(is_dealer=True) | Q(is_supplier=True) | Q(is_carrier=True)
+                condition=Q(is_brand=True)
+                | Q(is_dealer=True)
+                | Q(is_supplier=True)
+                | Q(is_carrier=True)
                 | Q(is_financier=True),
                 name="company_has_a_role",
             )
@@ -84,6 +109,17 @@ class RegionLevel(models.TextChoices):
     DISTRICT = "district", _("District / county")
 
 
+class CoordinateSource(models.TextChoices):
+    """Where a region's coordinates come from (see org/data/ATTRIBUTION.md)."""
+
+    CPCA = "cpca", _("cpca, same code")
+    CPCA_RENAMED = "cpca_renamed", _("cpca, renamed division")
+    DISTRICTS_MEAN = "districts_mean", _("mean of its districts")
+    CITY = "city", _("its city (approximate)")
+    PROVINCE = "province", _("its province seat (approximate)")
+    MANUAL = "manual", _("entered by hand")
+
+
 def _public_master_data(queryset, actor: Actor, for_write: bool):
     if actor.is_platform_admin:
         return queryset
@@ -98,10 +134,23 @@ class Region(models.Model):
     code = models.CharField(_("code"), max_length=6, unique=True, help_text=_("6-digit division code"))
     name = models.CharField(_("name"), max_length=80)
     level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices, db_index=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children", verbose_name=_("parent"))
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LATITUDE_VALIDATORS
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LONGITUDE_VALIDATORS
+    )
+    coordinates_source = models.CharField(
+        _("coordinates from"), max_length=16, blank=True, choices=CoordinateSource.choices
+    )
 
     scope_spec = ScopeSpec(custom=_public_master_data)
 
@@ -123,20 +172,35 @@ def _territory_scope(queryset, actor: Actor, for_write: bool):
         return queryset.filter(owner__in=sorted(actor.own_dealer_ids | actor.brand_ids))
     return queryset.filter(
         Q(owner__in=sorted(actor.company_ids | actor.dealer_ids))
-        | Q(pk__in=Dealership.objects.filter(dealer__in=sorted(actor.own_dealer_ids))
-            .exclude(territory=None).values("territory"))
+        | Q(
+            pk__in=Dealership.objects.filter(dealer__in=sorted(actor.own_dealer_ids))
+            .exclude(territory=None)
+            .values("territory")
+        )
     )
 
 
 class Territory(TimeStampedModel):
     """A sales area: a set of regions and/or a polygon (GeoJSON, WGS84 lon/lat)."""
 
-    owner = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="territories",
-                              verbose_name=_("owner"))
+    owner = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="territories", verbose_name=_("owner")
+    )
     code = models.CharField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=120)
-    regions = models.ManyToManyField(Region, blank=True, related_name="territories", verbose_name=_("regions"))
-    polygon = models.JSONField(_("polygon (GeoJSON)"), null=True, blank=True)
+    regions = models.ManyToManyField(
+        Region, blank=True, related_name="territories", verbose_name=_("regions")
+    )
+    polygon = models.JSONField(
+        _("polygon (GeoJSON)"),
+        null=True,
+        blank=True,
+        validators=[validate_polygon],
+        help_text=_(
+            "A GeoJSON Polygon or MultiPolygon, positions as [longitude, latitude]. "
+            "When empty, the territory is the listed regions."
+        ),
+    )
 
     history = HistoricalRecords(m2m_fields=[regions])
     scope_spec = ScopeSpec(custom=_territory_scope)
@@ -198,18 +262,41 @@ class DealershipStatus(models.TextChoices):
 class Dealership(TimeStampedModel):
     """A dealer authorised by a brand, for a territory and channels, between two dates."""
 
-    brand = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="dealerships_granted",
-                              verbose_name=_("brand"), limit_choices_to={"is_brand": True})
-    dealer = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="dealerships",
-                               verbose_name=_("dealer"), limit_choices_to={"is_dealer": True})
+    brand = models.ForeignKey(
+        Company,
+        on_delete=models.PROTECT,
+        related_name="dealerships_granted",
+        verbose_name=_("brand"),
+        limit_choices_to={"is_brand": True},
+    )
+    dealer = models.ForeignKey(
+        Company,
+        on_delete=models.PROTECT,
+        related_name="dealerships",
+        verbose_name=_("dealer"),
+        limit_choices_to={"is_dealer": True},
+    )
     dealer_code = models.CharField(_("dealer code at the brand"), max_length=32, blank=True)
-    territory = models.ForeignKey(Territory, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="dealerships", verbose_name=_("territory"))
-    channel_kinds = models.JSONField(_("authorised channel kinds"), default=list, blank=True)
+    territory = models.ForeignKey(
+        Territory,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dealerships",
+        verbose_name=_("territory"),
+    )
+    channel_kinds = models.JSONField(
+        _("authorised channel kinds"),
+        default=list,
+        blank=True,
+        validators=[validate_channel_kinds],
+        help_text=_("Empty: every channel kind."),
+    )
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=DealershipStatus.choices,
-                              default=DealershipStatus.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=12, choices=DealershipStatus.choices, default=DealershipStatus.ACTIVE
+    )
 
     history = HistoricalRecords()
     scope_spec = ScopeSpec(custom=_dealership_scope)
@@ -219,10 +306,13 @@ class Dealership(TimeStampedModel):
         verbose_name_plural = _("dealerships")
         ordering = ["brand_id", "dealer_id", "-valid_from"]
         constraints = [
-            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                                   name="dealership_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="dealership_dates_ordered",
+            ),
             models.CheckConstraint(condition=~Q(brand=models.F("dealer")), name="dealership_not_self"),
         ]
+        indexes = [models.Index(fields=["dealer", "brand", "status"], name="dealership_dealer_brand_idx")]
 
     def __str__(self) -> str:
         return f"{self.brand} → {self.dealer}"
@@ -242,14 +332,24 @@ class Site(DealerOwnedModel):
     code = models.CharField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=24, choices=SiteKind.choices)
-    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("region"))
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+    )
     address = models.CharField(_("address"), max_length=300, blank=True)
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    brands = models.ManyToManyField(Company, blank=True, related_name="brand_sites", verbose_name=_("brands"),
-                                    limit_choices_to={"is_brand": True},
-                                    help_text=_("Brands sold or serviced here (a multi-brand 4S store lists several)."))
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LATITUDE_VALIDATORS
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True, validators=LONGITUDE_VALIDATORS
+    )
+    brands = models.ManyToManyField(
+        Company,
+        blank=True,
+        related_name="brand_sites",
+        verbose_name=_("brands"),
+        limit_choices_to={"is_brand": True},
+        help_text=_("Brands sold or serviced here (a multi-brand 4S store lists several)."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords(m2m_fields=[brands])
@@ -261,11 +361,14 @@ class Site(DealerOwnedModel):
         ordering = ["dealer_id", "code"]
         constraints = [
             models.UniqueConstraint(fields=["dealer", "code"], name="site_code_unique"),
-            models.CheckConstraint(condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
-                                   name="site_latitude_range"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="site_latitude_range",
+            ),
             models.CheckConstraint(
                 condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
-                name="site_longitude_range"),
+                name="site_longitude_range",
+            ),
         ]
 
     def __str__(self) -> str:

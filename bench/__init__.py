@@ -1,0 +1,1 @@
+"""Qudao benchmarks: each module runs as `qudao bench NAME` (`python -m bench.NAME` in the checkout)."""

@@ -1,0 +1,1 @@
+"""Organisation services: every write to companies, sites, channels, territories, dealerships, regions."""
