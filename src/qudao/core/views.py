@@ -1,5 +1,6 @@
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 
 
 def healthz(request):
@@ -10,3 +11,8 @@ def healthz(request):
         return JsonResponse({"status": "ok"})
     except Exception as exc:  # report any database failure as unhealthy
         return JsonResponse({"status": "error", "error": type(exc).__name__}, status=503)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico; the icon lives with the static files (hashed name in production)."""
+    return HttpResponsePermanentRedirect(static("qudao/favicon.svg"))
