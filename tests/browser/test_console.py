@@ -50,6 +50,7 @@ def test_sign_in_in_chinese_switch_to_english_and_open_every_list(page, live_ser
     # the site list shows the site we made
     page.goto(f"{live_server.url}{reverse('admin:org_site_changelist')}")
     assert "上海中心仓" in page.content()
+    assert "网点" in page.content() and "经销授权" in page.content()  # the console speaks Chinese
     page.screenshot(path=str(artifacts / "console-sites-zh.png"), full_page=True)
 
     # switch to English through the language form the console offers

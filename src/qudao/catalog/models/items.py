@@ -59,6 +59,7 @@ class Item(DealerOwnedModel):
         decimal_places=RATE_PLACES,
         blank=True,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(MAX_TAX_RATE)],
+        # xgettext:no-python-format
         help_text=_("e.g. 0.1300. Empty: 13% for goods, parts and vehicles, 6% for services."),
     )
     list_price = UnitPriceField(
