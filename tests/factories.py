@@ -41,8 +41,13 @@ def make_site(dealer: Company, *, kind: str = SiteKind.CENTRAL_WAREHOUSE, **fiel
 
 def make_channel(dealer: Company, *, kind: str = ChannelKind.WHOLESALE, **fields: Any) -> Channel:
     n = next(_seq)
-    return Channel.objects.create(dealer=dealer, code=fields.pop("code", f"CH{n}"),
-                                  name=fields.pop("name", f"Channel {n}"), kind=kind, **fields)
+    return Channel.objects.create(
+        dealer=dealer,
+        code=fields.pop("code", f"CH{n}"),
+        name=fields.pop("name", f"Channel {n}"),
+        kind=kind,
+        **fields,
+    )
 
 
 def make_dealership(brand: Company, dealer: Company, **fields: Any) -> Dealership:
@@ -50,10 +55,15 @@ def make_dealership(brand: Company, dealer: Company, **fields: Any) -> Dealershi
     return Dealership.objects.create(brand=brand, dealer=dealer, **fields)
 
 
-def make_user(company: Company | None = None, role: str = Role.DEALER_ADMIN, *, sites=(), **fields: Any) -> User:
+def make_user(
+    company: Company | None = None, role: str = Role.DEALER_ADMIN, *, sites=(), **fields: Any
+) -> User:
     n = next(_seq)
-    user = User.objects.create_user(username=fields.pop("username", f"user{n}"),
-                                    password=fields.pop("password", "Qudao-test-2026!"), **fields)
+    user = User.objects.create_user(
+        username=fields.pop("username", f"user{n}"),
+        password=fields.pop("password", "Qudao-test-2026!"),
+        **fields,
+    )
     if company is not None:
         membership = Membership.objects.create(user=user, company=company, role=role)
         if sites:
@@ -78,16 +88,28 @@ class ApiClient:
         return self.client.get(path, params or {}, **self._headers(extra))
 
     def post(self, path: str, body: Any = None, **extra):
-        return self.client.post(path, json.dumps(body if body is not None else {}),
-                                content_type="application/json", **self._headers(extra))
+        return self.client.post(
+            path,
+            json.dumps(body if body is not None else {}),
+            content_type="application/json",
+            **self._headers(extra),
+        )
 
     def put(self, path: str, body: Any = None, **extra):
-        return self.client.put(path, json.dumps(body if body is not None else {}),
-                               content_type="application/json", **self._headers(extra))
+        return self.client.put(
+            path,
+            json.dumps(body if body is not None else {}),
+            content_type="application/json",
+            **self._headers(extra),
+        )
 
     def patch(self, path: str, body: Any = None, **extra):
-        return self.client.patch(path, json.dumps(body if body is not None else {}),
-                                 content_type="application/json", **self._headers(extra))
+        return self.client.patch(
+            path,
+            json.dumps(body if body is not None else {}),
+            content_type="application/json",
+            **self._headers(extra),
+        )
 
     def delete(self, path: str, **extra):
         return self.client.delete(path, **self._headers(extra))

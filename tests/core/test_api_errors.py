@@ -29,14 +29,19 @@ def test_malformed_json_is_a_4xx(api):
 
 
 def test_unknown_field_is_refused(api):
-    body = assert_error(api.post(CHANNELS, {"code": "KA", "name": "KA", "kind": "ka", "colour": "red"}), 422,
-                        "validation_error")
+    body = assert_error(
+        api.post(CHANNELS, {"code": "KA", "name": "KA", "kind": "ka", "colour": "red"}),
+        422,
+        "validation_error",
+    )
     assert any(d["field"] == "colour" for d in body["details"])
     assert not Channel.objects.exists()
 
 
 def test_wrong_type_and_oversize_string(api):
-    body = assert_error(api.post(CHANNELS, {"code": "X" * 33, "name": 12, "kind": "ka"}), 422, "validation_error")
+    body = assert_error(
+        api.post(CHANNELS, {"code": "X" * 33, "name": 12, "kind": "ka"}), 422, "validation_error"
+    )
     fields = {d["field"] for d in body["details"]}
     assert {"code", "name"} <= fields
     assert_error(api.post(CHANNELS, {"code": "A", "name": "A", "kind": "moon"}), 422, "validation_error")
