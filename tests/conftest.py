@@ -50,3 +50,23 @@ def _regions_survive_flushes(request):
     if not Region.objects.exists():
         load_regions()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    """The product defaults to zh-Hans; tests assert the English source strings unless they ask for Chinese."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def chinese(settings):
+    """Run a test in the product's default language, Simplified Chinese."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "zh-hans"
+    with translation.override("zh-hans"):
+        yield

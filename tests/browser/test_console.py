@@ -23,7 +23,7 @@ def sign_in(page, live_server, username: str) -> None:
     page.wait_for_url(f"{live_server.url}/admin/")
 
 
-def test_sign_in_in_chinese_switch_to_english_and_open_every_list(page, live_server, artifacts):
+def test_sign_in_in_chinese_switch_to_english_and_open_every_list(page, live_server, artifacts, chinese):
     user = make_user(username="boss", is_superuser=True, is_staff=True)
     dealer = make_dealer(name="测试经销商")
     make_site(dealer, name="上海中心仓")

@@ -53,7 +53,7 @@ def test_compiled_catalogue_matches_the_source():
     assert stale == [], "run scripts/make_messages.sh (compilemessages)"
 
 
-def test_console_strings_render_in_chinese(client, django_user_model):
+def test_console_strings_render_in_chinese(client, django_user_model, chinese):
     boss = django_user_model.objects.create_superuser("boss", "boss@example.com", "Qudao-test-2026!")
     client.force_login(boss)
     text = client.get("/admin/").content.decode()
