@@ -54,7 +54,7 @@ def _regions_survive_flushes(request):
 
 @pytest.fixture(autouse=True)
 def _english_by_default(settings):
-    """The product defaults to zh-Hans; tests assert the English source strings unless they ask for Chinese."""
+    """The product defaults to zh-Hans; tests assert English source strings unless they ask for Chinese."""
     from django.utils import translation
 
     settings.LANGUAGE_CODE = "en"
