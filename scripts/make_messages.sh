@@ -30,5 +30,8 @@ if [ -f "$tmp/previous.po" ]; then
 else
   mv "$tmp/all.po" "$po"
 fi
+# makemessages' own msgmerge guesses "fuzzy" translations from similar strings; they are usually wrong
+# (e.g. "severity" matched to "currency"): drop the guesses so they show up as untranslated work.
+"$py" "$root/scripts/drop_fuzzy.py" "$po"
 "$py" -m django compilemessages -l zh_Hans -v 0
 echo "untranslated: $(msgattrib --untranslated --no-obsolete "$po" | grep -c '^msgid' || true)"

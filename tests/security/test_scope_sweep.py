@@ -48,6 +48,8 @@ RESOURCES: dict[str, tuple[str, str]] = {
     "contacts": ("parties.Contact", "pk"),
     "addresses": ("parties.Address", "pk"),
     "events": ("core.OutboxEvent", "pk"),
+    "locations": ("inventory.Location", "pk"),
+    "alerts": ("alerts.Alert", "pk"),
 }
 #: shared master data everyone signed in may read (not a leak)
 PUBLIC_READ = {"org.Region"}
@@ -81,7 +83,7 @@ def foreign_row(label: str, outsider_dealer: Company) -> Any:
     return qs.first()
 
 
-SWEPT_APPS = {"core", "org", "accounts", "catalog", "parties"}
+SWEPT_APPS = {"core", "org", "accounts", "catalog", "parties", "alerts", "inventory"}
 VOLATILE_FIELDS = {"last_login", "last_used_at", "updated_at"}
 
 
@@ -117,6 +119,15 @@ def changes_outside(before: dict[str, dict[int, str]], actor) -> list[str]:
                 problems.append(f"{label} #{pk} changed")
         problems += [f"{label} #{pk} was deleted" for pk in old.keys() - rows.keys() if pk not in own]
     return problems
+
+
+def raise_demo_alert() -> None:
+    """The demo has no alerts yet: raise one for a demo dealer so the alert endpoints are swept too."""
+    from qudao.alerts.kinds import NOTICE
+    from qudao.alerts.services import raise_alert
+
+    dealer = Company.objects.filter(is_dealer=True).order_by("pk").first()
+    raise_alert(dealer_id=dealer.pk, kind=NOTICE, severity="warning", dedupe_key="sweep", message="盘点差异")
 
 
 def sample_value(name: str, schema: dict, components: dict, foreign_ids: dict[str, Any]) -> Any:
@@ -159,6 +170,7 @@ def test_every_endpoint_refuses_another_dealers_rows():
     from qudao.demo import load_demo
 
     load_demo(scale=1, seed=7)
+    raise_demo_alert()
     outsider = make_dealer(name="局外经销商")
     make_site(outsider, name="局外仓")
     client = ApiClient(make_user(outsider, username="outsider"))

@@ -51,23 +51,63 @@ ACCESS_READ = _perms("accounts.user", (VIEW,)) | _perms("accounts.membership", (
 #: one's own API keys (revoking is a change)
 OWN_KEYS = _perms("accounts.apikey", (VIEW, ADD, CHANGE))
 SYSTEM_READ = {"core.view_outboxevent"}
+INVENTORY_MODELS = (
+    "inventory.location",
+    "inventory.lot",
+    "inventory.serial",
+    "inventory.stockmove",
+    "inventory.stocklevel",
+    "inventory.reservation",
+    "inventory.itemsitesettings",
+    "inventory.itemsitecost",
+)
+INVENTORY_READ = _union(INVENTORY_MODELS, (VIEW,))
+#: moving stock: receive, issue, adjust, scrap, reserve/release, keep bins, lots and serials
+INVENTORY_MOVE = (
+    INVENTORY_READ
+    | {f"inventory.add_{p}" for p in ("receipt", "issue", "adjustment", "scrap")}
+    | _perms("inventory.reservation", (VIEW, ADD, CHANGE))
+    | _union(("inventory.location", "inventory.lot", "inventory.serial"), (VIEW, ADD, CHANGE))
+)
+INVENTORY_ALL = INVENTORY_MOVE | _perms("inventory.itemsitesettings")
+#: reconciling levels with the ledger is for dealer administrators (and platform administrators)
+INVENTORY_ADMIN = INVENTORY_ALL | {"inventory.view_reconciliation"}
+#: everyone in a dealer sees and acknowledges (changes) the alerts of its scope; managers and
+#: admins also resolve them (the custom permission "change_alertresolution")
+ALERTS_ACK = _perms("alerts.alert", (VIEW, CHANGE))
+ALERTS_RESOLVE = ALERTS_ACK | {"alerts.change_alertresolution"}
 
-BASE = ORG_READ | CATALOG_READ | OWN_KEYS
+BASE = ORG_READ | CATALOG_READ | OWN_KEYS | ALERTS_ACK | INVENTORY_READ
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    Role.DEALER_ADMIN: BASE | ORG_WRITE | CATALOG_WRITE | PARTIES_WRITE | ACCESS_ADMIN | SYSTEM_READ,
-    Role.MANAGER: BASE | CATALOG_WRITE | PARTIES_WRITE | _perms("org.channel") | SYSTEM_READ | ACCESS_READ,
+    Role.DEALER_ADMIN: BASE
+    | ORG_WRITE
+    | CATALOG_WRITE
+    | PARTIES_WRITE
+    | ACCESS_ADMIN
+    | SYSTEM_READ
+    | ALERTS_RESOLVE
+    | INVENTORY_ADMIN,
+    Role.MANAGER: BASE
+    | CATALOG_WRITE
+    | PARTIES_WRITE
+    | _perms("org.channel")
+    | SYSTEM_READ
+    | ACCESS_READ
+    | ALERTS_RESOLVE
+    | INVENTORY_ALL,
     Role.SALES_REP: BASE
     | PARTIES_READ
     | _perms("parties.customer", (VIEW, ADD, CHANGE))
     | _perms("parties.contact")
     | _perms("parties.address"),
-    Role.WAREHOUSE_CLERK: BASE | _perms("catalog.barcode", (VIEW, ADD, CHANGE)),
+    Role.WAREHOUSE_CLERK: BASE | _perms("catalog.barcode", (VIEW, ADD, CHANGE)) | INVENTORY_MOVE,
     Role.PURCHASER: BASE
     | _perms("catalog.item", (VIEW, ADD, CHANGE))
     | _perms("catalog.itemunit")
     | _perms("catalog.barcode")
-    | _perms("org.company", (VIEW, ADD, CHANGE)),
+    | _perms("org.company", (VIEW, ADD, CHANGE))
+    | {"inventory.add_receipt"},
     Role.SERVICE_ADVISOR: BASE
     | PARTIES_READ
     | _perms("parties.customer", (VIEW, ADD, CHANGE))

@@ -191,6 +191,10 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--path", default=None, help=_("folder holding the benchmarks (default: bench/)"))
     bench.add_argument("args", nargs=argparse.REMAINDER, help=_("arguments for the benchmark"))
 
+    from qudao.cli.inventory import add_parser as add_inventory_parser
+
+    add_inventory_parser(commands)
+
     commands.add_parser(
         "manage",
         help=_("run any django-admin command with Qudao's settings"),
@@ -267,6 +271,10 @@ def dispatch(args: argparse.Namespace) -> int:
         from qudao.cli.bench import run_bench
 
         return run_bench(args)
+    if args.command == "inventory":
+        from qudao.cli.inventory import run_inventory
+
+        return run_inventory(args)
     raise CliError(f"unknown command {args.command}", status=2)
 
 

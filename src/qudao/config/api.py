@@ -28,8 +28,10 @@ install_error_handlers(api)
 
 def _mount() -> None:
     from qudao.accounts.api import router as accounts_router
+    from qudao.alerts.api import router as alerts_router
     from qudao.catalog.api import router as catalog_router
     from qudao.core.routes import router as core_router
+    from qudao.inventory.api import router as inventory_router
     from qudao.org.api import router as org_router
     from qudao.parties.api import router as parties_router
 
@@ -38,6 +40,8 @@ def _mount() -> None:
     api.add_router("/accounts", accounts_router, tags=["accounts"])
     api.add_router("/catalog", catalog_router, tags=["catalog"])
     api.add_router("/parties", parties_router, tags=["parties"])
+    api.add_router("/inventory", inventory_router, tags=["inventory"])
+    api.add_router("/alerts", alerts_router, tags=["alerts"])
 
 
 _mount()

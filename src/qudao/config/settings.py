@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "qudao.accounts",
     "qudao.catalog",
     "qudao.parties",
+    "qudao.inventory",
+    "qudao.alerts",
 ]
 
 MIDDLEWARE = [

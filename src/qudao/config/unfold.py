@@ -86,6 +86,26 @@ UNFOLD = {
                 ],
             },
             {
+                "title": _("Monitoring"),
+                "separator": True,
+                "items": [
+                    _link(_("Alert center"), "alerts.alert", "notifications_active"),
+                ],
+            },
+            {
+                "title": _("Inventory"),
+                "separator": True,
+                "items": [
+                    _link(_("Stock levels"), "inventory.stocklevel", "stacks"),
+                    _link(_("Stock ledger"), "inventory.stockmove", "receipt_long"),
+                    _link(_("Reservations"), "inventory.reservation", "bookmark"),
+                    _link(_("Locations"), "inventory.location", "shelves"),
+                    _link(_("Lots"), "inventory.lot", "batch_prediction"),
+                    _link(_("Serial numbers"), "inventory.serial", "qr_code_2"),
+                    _link(_("Stock settings"), "inventory.itemsitesettings", "tune"),
+                ],
+            },
+            {
                 "title": _("Access"),
                 "separator": True,
                 "items": [

@@ -1,0 +1,752 @@
+"""Inventory: reservations per second (service level), oversell under contention, level lookups.
+
+On a PostgreSQL database of its own (created and dropped here; `QUDAO_BENCH_DATABASE_URL`, default
+postgresql://postgres@127.0.0.1:5432/qudao_bench) the bench migrates, builds a dealer through the
+services (user, unit, items, receipts), then measures with worker processes (each its own
+connection):
+
+1. uncontended: each worker reserves N-line documents on items of its own (`reserve_stock`; the
+   timed phase), then releases half of them and issues the other half (`release_reservations`,
+   `issue_stock`; timed apart), with 1 and with 8 workers;
+2. hot: 8 workers reserve documents over 10 hot items whose free stock is below the demand; after
+   each phase the levels and the reservations are checked for oversold units (must be 0), and any
+   deadlock or serialization failure that reached a caller is counted;
+3. lookups with 1,000,000 done moves in the ledger (bulk-loaded with COPY, the matching levels
+   bulk-created, then `reconcile_levels` must find no difference): the selector answering
+   "available of item X at site Y", the level list, an item's ledger page and GET
+   /api/v1/inventory/levels?item_id=X&site_id=Y (in process: middleware, API key, scoping, JSON).
+
+    qudao bench inventory [--quick] [--workers 8] [--keep] [--no-write]
+
+prints a table and writes bench/results/inventory.json (DESIGN.md §4).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import copy
+import multiprocessing
+import os
+import random
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from urllib.parse import urlsplit, urlunsplit
+
+from bench.common import percentile, print_table, write_result
+
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/qudao_bench"
+REFERENCE = "bench.order"
+PROTECTED_DATABASES = {"postgres", "template0", "template1", "test"}
+
+
+@dataclass(frozen=True)
+class Sizes:
+    workers: int = 8
+    items_per_worker: int = 40
+    lines: int = 10  # lines per uncontended document
+    docs: int = 80  # documents per worker per uncontended phase
+    hot_items: int = 10
+    hot_lines: int = 4
+    hot_docs: int = 40  # documents per worker per hot phase
+    hot_rounds: int = 3
+    demand_ratio: float = 1.5  # hot demand / free stock at the start of each phase
+    history_items: int = 5_000
+    history_moves: int = 1_000_000
+    lookups: int = 2_000
+
+
+QUICK = Sizes(
+    items_per_worker=20,
+    lines=5,
+    docs=25,
+    hot_docs=15,
+    hot_rounds=2,
+    history_items=1_000,
+    history_moves=100_000,
+    lookups=400,
+)
+
+
+@dataclass
+class World:
+    dealer_id: int
+    site_ids: list[int]
+    user_id: int
+    token: str
+    worker_items: list[list[int]]
+    hot_items: list[int]
+    history_items: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Phase:
+    """What the workers of one phase did; seconds = first start to last end (wall clock)."""
+
+    workers: int
+    docs: int = 0
+    lines: int = 0
+    short_docs: int = 0
+    attempted_lines: int = 0
+    seconds: float = 0.0
+    cleanup_docs: int = 0
+    cleanup_seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    errors: Counter = field(default_factory=Counter)
+
+    @property
+    def lines_per_s(self) -> float:
+        return self.lines / self.seconds if self.seconds else 0.0
+
+    def ms(self, fraction: float) -> float:
+        return percentile(self.latencies, fraction) * 1000
+
+
+def actor_of(user_id: int):
+    from qudao.accounts.actors import build_actor
+    from qudao.accounts.models import User
+
+    return build_actor(User.objects.get(pk=user_id))
+
+
+# --- Set-up --------------------------------------------------------------------------------
+
+
+def build_world(sizes: Sizes) -> World:
+    """A dealer, two sites, a dealer administrator with an API key, items and stock (services)."""
+    from qudao.accounts.models import Membership, Role, User
+    from qudao.accounts.services.api_keys import create_api_key
+    from qudao.catalog.services import create_item, create_unit_of_measure
+    from qudao.inventory.services import get_virtual_location, receive_stock
+    from qudao.org.models import Company, Site
+
+    dealer = Company.objects.create(code="BENCH-INV", name="基准经销商（库存）", is_dealer=True)
+    sites = [Site.objects.create(dealer=dealer, code=f"WH{n}", name=f"仓库 {n}") for n in (1, 2)]
+    user = User.objects.create_user(username="bench-inventory", password=os.urandom(16).hex())
+    Membership.objects.create(user=user, company=dealer, role=Role.DEALER_ADMIN)
+    _, token = create_api_key(user=user, name="bench", scopes=["*"])
+    actor = actor_of(user.pk)
+    unit = create_unit_of_measure(
+        actor=actor, data={"dealer_id": dealer.pk, "code": "EA", "name": "个", "decimal_places": 0}
+    )
+
+    def items(prefix: str, count: int) -> list[int]:
+        return [
+            create_item(
+                actor=actor,
+                data={
+                    "dealer_id": dealer.pk,
+                    "sku": f"{prefix}-{n:05d}",
+                    "name": f"配件 {prefix}-{n}",
+                    "kind": "part",
+                    "base_unit_id": unit.pk,
+                },
+            ).pk
+            for n in range(count)
+        ]
+
+    worker_items = [items(f"W{w}", sizes.items_per_worker) for w in range(sizes.workers)]
+    hot = items("HOT", sizes.hot_items)
+    per_item = 3 * sizes.docs * 3  # 3 phases at most, 3 units a line at most: never short
+    flat = [item for group in worker_items for item in group]
+    for start in range(0, len(flat), 100):
+        receive_stock(
+            actor=actor,
+            data={
+                "site_id": sites[0].pk,
+                "lines": [
+                    {"item_id": i, "quantity": per_item, "unit_cost": "12.50"}
+                    for i in flat[start : start + 100]
+                ],
+            },
+        )
+    get_virtual_location(dealer.pk, "customer")
+    return World(dealer.pk, [s.pk for s in sites], user.pk, token, worker_items, hot)
+
+
+def load_history(world: World, sizes: Sizes) -> dict:
+    """Items with `history_moves` done receipts and issues in all (COPY on PostgreSQL), their levels
+    and cost rows bulk-created to match; abort unless `reconcile_levels` agrees."""
+    from django.db import connection, transaction
+
+    from qudao.catalog.models import Item, ItemUnit
+    from qudao.inventory.models import ItemSiteCost, StockLevel, StockMove
+    from qudao.inventory.services import get_default_location, get_virtual_location, reconcile_levels
+    from qudao.org.models import Site
+
+    started = time.monotonic()
+    template = Item.objects.get(pk=world.hot_items[0])
+    clones = []
+    for n in range(sizes.history_items):
+        clone = copy.copy(template)
+        clone.pk = clone.id = None
+        clone.sku, clone.name = f"H-{n:06d}", f"历史配件 {n}"
+        clones.append(clone)
+    with transaction.atomic():
+        items = Item.objects.bulk_create(clones, batch_size=2000)
+        ItemUnit.objects.bulk_create(
+            [ItemUnit(item=i, unit_id=i.base_unit_id, dealer_id=i.dealer_id, factor=1) for i in items],
+            batch_size=2000,
+        )
+    world.history_items = [i.pk for i in items]
+    bins = {pk: get_default_location(Site.objects.get(pk=pk)).pk for pk in world.site_ids}
+    supplier = get_virtual_location(world.dealer_id, "supplier").pk
+    customer = get_virtual_location(world.dealer_id, "customer").pk
+    columns = [f.column for f in StockMove._meta.concrete_fields if not f.primary_key]
+    per_item = max(2, sizes.history_moves // sizes.history_items)
+    rng = random.Random(7)
+    first_day = date.today() - timedelta(days=730)
+    levels, costs, count = [], [], 0
+
+    def rows():
+        nonlocal count
+        for n, item in enumerate(world.history_items):
+            site = world.site_ids[n % len(world.site_ids)]
+            on_hand = received = 0
+            for k in range(per_item):
+                day = first_day + timedelta(days=k * 730 // per_item)
+                quantity = rng.randint(1, 20)
+                if k % 2 == 0 or on_hand == 0:
+                    source, target, move_type = supplier, bins[site], "receipt"
+                    on_hand, received = on_hand + quantity, received + quantity
+                else:
+                    quantity = min(quantity, on_hand)
+                    source, target, move_type, on_hand = (
+                        bins[site],
+                        customer,
+                        "sale_issue",
+                        on_hand - quantity,
+                    )
+                at = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
+                count += 1
+                yield {
+                    "dealer_id": world.dealer_id,
+                    "site_id": site,
+                    "item_id": item,
+                    "quantity": quantity,
+                    "from_location_id": source,
+                    "to_location_id": target,
+                    "lot_id": None,
+                    "serial_id": None,
+                    "move_type": move_type,
+                    "state": "done",
+                    "reference_type": "bench.history",
+                    "reference_id": count,
+                    "reference_line_id": None,
+                    "document_number": f"H{count}",
+                    "reason": "",
+                    "planned_date": day,
+                    "effective_date": day,
+                    "done_at": at,
+                    "unit_cost": Decimal("12.5"),
+                    "actor_id": world.user_id,
+                    "created_at": at,
+                }
+            common = {"dealer_id": world.dealer_id, "item_id": item, "lot_id": None}
+            levels.extend(
+                [
+                    StockLevel(**common, location_id=bins[site], site_id=site, on_hand=on_hand),
+                    StockLevel(**common, location_id=supplier, is_virtual=True, on_hand=-received),
+                    StockLevel(**common, location_id=customer, is_virtual=True, on_hand=received - on_hand),
+                ]
+            )
+            costs.append(
+                ItemSiteCost(
+                    dealer_id=world.dealer_id,
+                    item_id=item,
+                    site_id=site,
+                    quantity=on_hand,
+                    average_cost=Decimal("12.5"),
+                )
+            )
+
+    attnames = {f.column: f.attname for f in StockMove._meta.concrete_fields}
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with (
+                connection.cursor() as cursor,
+                cursor.cursor.copy(
+                    f"COPY {StockMove._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+                ) as copy_in,
+            ):
+                for row in rows():
+                    copy_in.write_row([row[attnames[c]] for c in columns])
+        else:
+            batch = []
+            for row in rows():
+                batch.append(StockMove(**row))
+                if len(batch) == 5000:
+                    StockMove.objects.bulk_create(batch)
+                    batch = []
+            StockMove.objects.bulk_create(batch)
+        StockLevel.objects.bulk_create(levels, batch_size=5000)
+        ItemSiteCost.objects.bulk_create(costs, batch_size=5000)
+    loaded = time.monotonic() - started
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    mismatches = reconcile_levels(world.dealer_id)
+    if mismatches:
+        raise SystemExit(f"levels differ from the ledger after the bulk load: {mismatches[:3]}")
+    return {
+        "history_moves": count,
+        "history_items": len(items),
+        "load_seconds": round(loaded, 1),
+        "load_and_reconcile_seconds": round(time.monotonic() - started, 1),
+    }
+
+
+# --- Reservations --------------------------------------------------------------------------
+
+
+def documents(rng: random.Random, items: list[int], site: int, *, count: int, lines: int, first_id: int):
+    return [
+        {
+            "reference_type": REFERENCE,
+            "reference_id": first_id + n,
+            "lines": [
+                {"item_id": item, "site_id": site, "quantity": rng.randint(1, 3)}
+                for item in rng.sample(items, lines)
+            ],
+        }
+        for n in range(count)
+    ]
+
+
+def classify(exc: BaseException) -> str:
+    """A stable name for an error that reached a caller (deadlocks and serialization by SQLSTATE)."""
+    sqlstate = getattr(getattr(exc, "__cause__", None), "sqlstate", None)
+    return {"40P01": "deadlock", "40001": "serialization_failure"}.get(sqlstate or "", type(exc).__name__)
+
+
+def work(user_id: int, docs: list[dict], gate, done) -> dict:
+    """One worker: reserve every document (timed one by one), wait for the others, then release the
+    even ones and issue the odd ones so that the next phase finds stock again."""
+
+    from qudao.core.errors import QudaoError
+    from qudao.inventory.errors import InsufficientStock
+    from qudao.inventory.services import issue_stock, release_reservations, reserve_stock
+
+    actor = actor_of(user_id)
+    out = {
+        "latencies": [],
+        "docs": 0,
+        "lines": 0,
+        "short": 0,
+        "attempted": 0,
+        "errors": Counter(),
+        "kept": [],
+    }
+    gate()
+    out["start"] = time.monotonic()
+    for doc in docs:
+        began = time.perf_counter()
+        try:
+            reserve_stock(actor=actor, data=doc)
+        except InsufficientStock:
+            out["short"] += 1
+        except QudaoError as exc:
+            out["errors"][exc.code] += 1
+        except Exception as exc:
+            out["errors"][classify(exc)] += 1
+        else:
+            out["docs"] += 1
+            out["lines"] += len(doc["lines"])
+            out["kept"].append(doc)
+        out["latencies"].append(time.perf_counter() - began)
+        out["attempted"] += len(doc["lines"])
+    out["end"] = time.monotonic()
+    done()
+    out["cleanup_start"] = time.monotonic()
+    for n, doc in enumerate(out["kept"]):
+        try:
+            if n % 2:
+                issue_stock(actor=actor, data={**doc, "move_type": "sale_issue"})
+            else:
+                release_reservations(
+                    actor=actor, data={"reference_type": REFERENCE, "reference_id": doc["reference_id"]}
+                )
+        except Exception as exc:
+            out["errors"][f"cleanup_{classify(exc)}"] += 1
+    out["cleanup_end"] = time.monotonic()
+    out["kept"] = len(out["kept"])
+    return out
+
+
+def _child(user_id, docs, barrier, results) -> None:
+    from django.db import connection
+
+    try:
+        results.put(work(user_id, docs, barrier.wait, barrier.wait))
+        connection.close()
+    except BaseException as exc:  # the parent must not wait for a result that never comes
+        results.put({"failed": repr(exc)})
+        barrier.abort()
+        raise
+
+
+def run_phase(user_id: int, per_worker: list[list[dict]], *, inline: bool = False) -> Phase:
+    """Run one worker per document list: in this process when inline, else in forked processes."""
+    from django.db import connections
+
+    if inline:
+        outs = [work(user_id, docs, lambda: None, lambda: None) for docs in per_worker]
+    else:
+        connections.close_all()  # never share a connection with a child
+        context = multiprocessing.get_context("fork")
+        barrier, results = context.Barrier(len(per_worker)), context.Queue()
+        children = [context.Process(target=_child, args=(user_id, d, barrier, results)) for d in per_worker]
+        for child in children:
+            child.start()
+        outs = [results.get(timeout=600) for _ in children]
+        for child in children:
+            child.join(60)
+        failed = [o["failed"] for o in outs if "failed" in o]
+        if failed:
+            raise SystemExit(f"a worker failed: {failed[0]}")
+    phase = Phase(workers=len(per_worker))
+    for out in outs:
+        phase.docs += out["docs"]
+        phase.lines += out["lines"]
+        phase.short_docs += out["short"]
+        phase.attempted_lines += out["attempted"]
+        phase.cleanup_docs += out["kept"]
+        phase.latencies += out["latencies"]
+        phase.errors.update(out["errors"])
+    phase.seconds = max(o["end"] for o in outs) - min(o["start"] for o in outs)
+    phase.cleanup_seconds = max(o["cleanup_end"] for o in outs) - min(o["cleanup_start"] for o in outs)
+    return phase
+
+
+def top_up(world: World, level_site: int, stock: int) -> dict[int, Decimal]:
+    """Receive what the hot items lack to hold `stock` free units each; return free stock per item."""
+    from qudao.inventory.models import StockLevel
+    from qudao.inventory.services import receive_stock
+
+    def free() -> dict[int, Decimal]:
+        found = {i: Decimal(0) for i in world.hot_items}
+        for level in StockLevel.objects.filter(
+            item_id__in=world.hot_items, is_virtual=False, site_id=level_site
+        ):
+            found[level.item_id] += level.on_hand - level.reserved
+        return found
+
+    lines = [{"item_id": i, "quantity": stock - q} for i, q in free().items() if q < stock]
+    if lines:
+        receive_stock(actor=actor_of(world.user_id), data={"site_id": level_site, "lines": lines})
+    return free()
+
+
+def uncontended(world: World, sizes: Sizes, workers: int, first_id: int, *, inline: bool = False) -> Phase:
+    rng = random.Random(first_id)
+    per_worker = [
+        documents(
+            rng,
+            world.worker_items[w],
+            world.site_ids[0],
+            count=sizes.docs,
+            lines=sizes.lines,
+            first_id=first_id + w * 100_000,
+        )
+        for w in range(workers)
+    ]
+    return run_phase(world.user_id, per_worker, inline=inline)
+
+
+def hot(world: World, sizes: Sizes, workers: int, *, inline: bool = False) -> tuple[Phase, int]:
+    """`hot_rounds` phases over the hot items, each starting from free stock below the demand."""
+    demand = workers * sizes.hot_docs * sizes.hot_lines * 2  # 2 = the mean quantity of a line
+    stock = max(1, int(demand / sizes.demand_ratio / sizes.hot_items))
+    total, units = Phase(workers=workers), 0
+    for number in range(sizes.hot_rounds):
+        free_before = top_up(world, world.site_ids[0], stock)
+        first_id = 10_000_000 * (number + 1)
+        rng = random.Random(first_id)
+        per_worker = [
+            documents(
+                rng,
+                world.hot_items,
+                world.site_ids[0],
+                count=sizes.hot_docs,
+                lines=sizes.hot_lines,
+                first_id=first_id + w * 100_000,
+            )
+            for w in range(workers)
+        ]
+        phase = run_phase(world.user_id, per_worker, inline=inline)
+        # the phase's reservations were released/issued by the workers: check what they held meanwhile
+        units += oversold_after(world, free_before, first_id)
+        for name in (
+            "docs",
+            "lines",
+            "short_docs",
+            "attempted_lines",
+            "seconds",
+            "cleanup_docs",
+            "cleanup_seconds",
+        ):
+            setattr(total, name, getattr(total, name) + getattr(phase, name))
+        total.latencies += phase.latencies
+        total.errors.update(phase.errors)
+    return total, units
+
+
+def oversold_after(world: World, free_before: dict[int, Decimal], first_id: int) -> int:
+    """Units reserved beyond what was free when the phase began, plus levels over-reserved or negative.
+
+    Every reservation of the phase was released or issued afterwards (a consumed or released row
+    keeps its quantity), so their sum per item is what the workers held when the reserve phase ended.
+    """
+    from django.db.models import Sum
+
+    from qudao.inventory.models import Reservation, StockLevel
+
+    held = dict(
+        Reservation.objects.filter(
+            item_id__in=world.hot_items,
+            reference_type=REFERENCE,
+            reference_id__gte=first_id,
+            reference_id__lt=first_id + 10_000_000,
+        )
+        .values_list("item_id")
+        .annotate(total=Sum("quantity"))
+        .order_by()
+    )
+    units = sum((max(Decimal(0), held.get(i, 0) - free_before[i]) for i in world.hot_items), Decimal(0))
+    for level in StockLevel.objects.filter(item_id__in=world.hot_items, is_virtual=False):
+        units += max(Decimal(0), level.reserved - level.on_hand) + max(Decimal(0), -level.on_hand)
+    return int(units)
+
+
+# --- Lookups -------------------------------------------------------------------------------
+
+
+def lookups(world: World, sizes: Sizes) -> dict[str, list[float]]:
+    """Time each read `sizes.lookups` times on random history items (their own site)."""
+    from django.test import Client
+
+    from qudao.inventory import selectors
+
+    actor = actor_of(world.user_id)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {world.token}", HTTP_HOST="127.0.0.1")
+    rng = random.Random(11)
+    site_of = {item: world.site_ids[n % len(world.site_ids)] for n, item in enumerate(world.history_items)}
+    timings: dict[str, list[float]] = {"available": [], "levels": [], "ledger_page": [], "api_levels": []}
+    for _ in range(sizes.lookups):
+        item = rng.choice(world.history_items)
+        site = site_of[item]
+        began = time.perf_counter()
+        rows = list(selectors.list_site_stock(actor=actor, item_id=item, site_id=site))
+        timings["available"].append(time.perf_counter() - began)
+        if len(rows) != 1:
+            raise SystemExit(f"no stock row for item {item} at site {site}")
+        began = time.perf_counter()
+        list(selectors.list_levels(actor=actor, item_id=item, site_id=site))
+        timings["levels"].append(time.perf_counter() - began)
+        began = time.perf_counter()
+        list(selectors.get_item_history(actor=actor, item_id=item)[:50])
+        timings["ledger_page"].append(time.perf_counter() - began)
+        began = time.perf_counter()
+        response = client.get("/api/v1/inventory/levels", {"item_id": item, "site_id": site})
+        timings["api_levels"].append(time.perf_counter() - began)
+        if response.status_code != 200 or response.json()["count"] != 1:
+            raise SystemExit(
+                f"GET /api/v1/inventory/levels answered {response.status_code}: {response.content[:200]}"
+            )
+    return timings
+
+
+# --- The whole run -------------------------------------------------------------------------
+
+
+def run(sizes: Sizes, *, parallel: bool = True) -> tuple[dict, dict, list[list]]:
+    """Build, measure, check; returns (data, figures, table rows). Without `parallel` (SQLite, the
+    smoke test) only one worker runs, in this process."""
+    from qudao.inventory.services import reconcile_levels
+
+    load_start = os.getloadavg()[0]
+    started = time.monotonic()
+    world = build_world(sizes)
+    data = {**asdict(sizes), "setup_seconds": round(time.monotonic() - started, 1)}
+    workers = sizes.workers if parallel else 1
+    one = uncontended(world, sizes, 1, 1_000_000, inline=not parallel)
+    many = uncontended(world, sizes, workers, 2_000_000, inline=not parallel) if parallel else one
+    contended, oversold_units = hot(world, sizes, workers, inline=not parallel)
+    data.update(load_history(world, sizes))
+    timings = lookups(world, sizes)
+    mismatches = reconcile_levels(world.dealer_id)
+    errors = one.errors + many.errors + contended.errors
+    ms = {
+        name: (percentile(values, 0.5) * 1000, percentile(values, 0.99) * 1000)
+        for name, values in timings.items()
+    }
+    figures = {
+        "reserve_lines_per_s_1": one.lines_per_s,
+        "reserve_lines_per_s_8": many.lines_per_s,
+        "hot_reserve_lines_per_s_8": contended.lines_per_s,
+        "hot_attempted_lines_per_s_8": contended.attempted_lines / contended.seconds
+        if contended.seconds
+        else 0.0,
+        "hot_short_docs": contended.short_docs,
+        "oversold_units": oversold_units,
+        "deadlocks_or_serialization_errors": errors["deadlock"]
+        + errors["serialization_failure"]
+        + errors["cleanup_deadlock"]
+        + errors["cleanup_serialization_failure"],
+        "other_errors": sum(errors.values())
+        - errors["deadlock"]
+        - errors["serialization_failure"]
+        - errors["cleanup_deadlock"]
+        - errors["cleanup_serialization_failure"],
+        "reserve_p50_ms_1": one.ms(0.5),
+        "reserve_p50_ms_8": many.ms(0.5),
+        "reserve_p99_ms_8": many.ms(0.99),
+        "hot_reserve_p99_ms_8": contended.ms(0.99),
+        "cleanup_docs_per_s_8": many.cleanup_docs / many.cleanup_seconds if many.cleanup_seconds else 0.0,
+        "level_lookup_p50_ms": ms["available"][0],
+        "level_lookup_p99_ms": ms["available"][1],
+        "level_list_p99_ms": ms["levels"][1],
+        "ledger_page_p99_ms": ms["ledger_page"][1],
+        "api_levels_p50_ms": ms["api_levels"][0],
+        "api_levels_p99_ms": ms["api_levels"][1],
+        "ledger_mismatches": len(mismatches),
+        "load_avg_1m_start": load_start,
+        "load_avg_1m_end": os.getloadavg()[0],
+    }
+    data["errors"] = dict(errors)
+    data["workers_measured"] = workers
+    rows = [
+        ["reserve, uncontended", 1, one.docs, one.lines, one.lines_per_s, one.ms(0.5), one.ms(0.99), ""],
+        [
+            "reserve, uncontended",
+            workers,
+            many.docs,
+            many.lines,
+            many.lines_per_s,
+            many.ms(0.5),
+            many.ms(0.99),
+            "≥ 2,000 lines/s",
+        ],
+        [
+            "reserve, 10 hot items",
+            workers,
+            contended.docs,
+            contended.lines,
+            contended.lines_per_s,
+            contended.ms(0.5),
+            contended.ms(0.99),
+            f"≥ 25 %, {contended.short_docs} docs short",
+        ],
+        [
+            "release/issue (cleanup)",
+            workers,
+            many.cleanup_docs,
+            "",
+            figures["cleanup_docs_per_s_8"],
+            "",
+            "",
+            "docs/s",
+        ],
+        *[
+            [f"lookup: {name}", 1, sizes.lookups, "", "", p50, p99, "≤ 5 ms" if name == "available" else ""]
+            for name, (p50, p99) in ms.items()
+        ],
+    ]
+    return data, figures, rows
+
+
+def prepare_database(url: str, *, drop: bool) -> None:
+    """Drop (when asked) and create the bench's own database, through the server's `postgres` database
+    (only CREATE/DROP DATABASE is sent there)."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name or name in PROTECTED_DATABASES or name.startswith("test"):
+        raise SystemExit(f"refusing to use database {name!r}: give the bench a database of its own")
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="qudao bench inventory", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes (about a minute)")
+    parser.add_argument("--workers", type=int, default=8, help="parallel workers (processes)")
+    parser.add_argument("--history-moves", type=int, default=0, help="ledger rows for the lookups")
+    parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
+    parser.add_argument("--no-write", action="store_true", help="print only; no bench/results/inventory.json")
+    args = parser.parse_args(argv)
+    sizes = replace(QUICK if args.quick else Sizes(), workers=args.workers)
+    if args.history_moves:
+        sizes = replace(sizes, history_moves=args.history_moves)
+    if not (1 <= sizes.workers <= 32 and 1_000 <= sizes.history_moves <= 5_000_000):
+        parser.error("--workers 1..32, --history-moves 1000..5000000")
+    url = os.environ.get("QUDAO_BENCH_DATABASE_URL", "").strip() or DEFAULT_URL
+    if not url.startswith(("postgres://", "postgresql://")):
+        parser.error("QUDAO_BENCH_DATABASE_URL must name a PostgreSQL database")
+    prepare_database(url, drop=False)
+    with tempfile.TemporaryDirectory(prefix="qudao-bench-inventory-") as home:
+        os.environ.update(
+            {"QUDAO_DATABASE_URL": url, "QUDAO_HOME": home, "DJANGO_SETTINGS_MODULE": "qudao.config.settings"}
+        )
+        os.environ.pop("QUDAO_TESTING", None)
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection, connections
+
+        try:
+            began = time.monotonic()
+            call_command("migrate", interactive=False, verbosity=0)
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW server_version")
+                database = f"PostgreSQL {cursor.fetchone()[0]}"
+            print(
+                f"{database}, {os.cpu_count()} CPUs, migrated in {time.monotonic() - began:.1f} s", flush=True
+            )
+            data, figures, rows = run(sizes)
+        finally:
+            connections.close_all()
+            if not args.keep:
+                with contextlib.suppress(Exception):
+                    prepare_database(url, drop=True)
+    print()
+    print_table(
+        ["measure", "workers", "docs/lookups", "lines", "lines/s", "p50 ms", "p99 ms", "target"], rows
+    )
+    print()
+    print_table(["figure", "value"], [[k, v] for k, v in figures.items()])
+    print(
+        f"set-up: services {data['setup_seconds']} s; {data['history_moves']:,} ledger rows loaded in "
+        f"{data['load_seconds']} s ({data['load_and_reconcile_seconds']} s with ANALYZE and reconcile)"
+    )
+    met = {
+        "reserve_lines_per_s_8 ≥ 2000": figures["reserve_lines_per_s_8"] >= 2000,
+        "hot ≥ 25 % of uncontended": figures["hot_reserve_lines_per_s_8"]
+        >= 0.25 * figures["reserve_lines_per_s_8"],
+        "oversold_units = 0": figures["oversold_units"] == 0,
+        "level_lookup_p99_ms ≤ 5": figures["level_lookup_p99_ms"] <= 5,
+    }
+    for name, ok in met.items():
+        print(f"  {'met    ' if ok else 'NOT met'}  {name}")
+    if not args.no_write:
+        print(f"written: {write_result('inventory', database=database, data=data, figures=figures)}")
+    broken = (
+        figures["oversold_units"]
+        or figures["ledger_mismatches"]
+        or figures["deadlocks_or_serialization_errors"]
+    )
+    return 1 if broken else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Inventory: locations, lots, serials, the stock ledger, levels, reservations and reconciliation."""
