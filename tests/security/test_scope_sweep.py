@@ -50,6 +50,8 @@ RESOURCES: dict[str, tuple[str, str]] = {
     "events": ("core.OutboxEvent", "pk"),
     "locations": ("inventory.Location", "pk"),
     "alerts": ("alerts.Alert", "pk"),
+    "transfers": ("inventory.Transfer", "pk"),
+    "stocktakes": ("inventory.StocktakeSession", "pk"),
 }
 #: shared master data everyone signed in may read (not a leak)
 PUBLIC_READ = {"org.Region"}
@@ -130,6 +132,36 @@ def raise_demo_alert() -> None:
     raise_alert(dealer_id=dealer.pk, kind=NOTICE, severity="warning", dedupe_key="sweep", message="盘点差异")
 
 
+def make_demo_documents() -> None:
+    """The demo has no inventory: one transfer and one started stocktake of a demo dealer, to sweep."""
+    from qudao.inventory.services.stocktakes import create_stocktake, start_stocktake
+    from qudao.inventory.services.transfers import create_transfer
+    from qudao.org.models import Site
+    from tests.inventory.factories import ROOT
+
+    dealer = Company.objects.filter(is_dealer=True).order_by("pk").first()
+    sites = list(Site.objects.filter(dealer=dealer).order_by("pk")[:2])
+    if len(sites) < 2:
+        sites.append(make_site(dealer, name="调拨目的仓"))
+    item = (
+        apps.get_model("catalog.Item")
+        .objects.filter(dealer=dealer)
+        .exclude(kind="service")
+        .order_by("pk")
+        .first()
+    )
+    create_transfer(
+        actor=ROOT,
+        data={
+            "from_site_id": sites[0].pk,
+            "to_site_id": sites[1].pk,
+            "lines": [{"item_id": item.pk, "quantity": 1}],
+        },
+    )
+    session = create_stocktake(actor=ROOT, data={"site_id": sites[0].pk})
+    start_stocktake(actor=ROOT, session_id=session.pk)
+
+
 def sample_value(name: str, schema: dict, components: dict, foreign_ids: dict[str, Any]) -> Any:
     if "$ref" in schema:
         return sample_value(name, components[schema["$ref"].split("/")[-1]], components, foreign_ids)
@@ -171,6 +203,7 @@ def test_every_endpoint_refuses_another_dealers_rows():
 
     load_demo(scale=1, seed=7)
     raise_demo_alert()
+    make_demo_documents()
     outsider = make_dealer(name="局外经销商")
     make_site(outsider, name="局外仓")
     client = ApiClient(make_user(outsider, username="outsider"))

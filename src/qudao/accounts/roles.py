@@ -60,6 +60,9 @@ INVENTORY_MODELS = (
     "inventory.reservation",
     "inventory.itemsitesettings",
     "inventory.itemsitecost",
+    "inventory.inventorypolicy",
+    "inventory.transfer",
+    "inventory.stocktakesession",
 )
 INVENTORY_READ = _union(INVENTORY_MODELS, (VIEW,))
 #: moving stock: receive, issue, adjust, scrap, reserve/release, keep bins, lots and serials
@@ -68,8 +71,9 @@ INVENTORY_MOVE = (
     | {f"inventory.add_{p}" for p in ("receipt", "issue", "adjustment", "scrap")}
     | _perms("inventory.reservation", (VIEW, ADD, CHANGE))
     | _union(("inventory.location", "inventory.lot", "inventory.serial"), (VIEW, ADD, CHANGE))
+    | _union(("inventory.transfer", "inventory.stocktakesession"), (VIEW, ADD, CHANGE))
 )
-INVENTORY_ALL = INVENTORY_MOVE | _perms("inventory.itemsitesettings")
+INVENTORY_ALL = INVENTORY_MOVE | _perms("inventory.itemsitesettings") | _perms("inventory.inventorypolicy")
 #: reconciling levels with the ledger is for dealer administrators (and platform administrators)
 INVENTORY_ADMIN = INVENTORY_ALL | {"inventory.view_reconciliation"}
 #: everyone in a dealer sees and acknowledges (changes) the alerts of its scope; managers and

@@ -96,13 +96,22 @@ UNFOLD = {
                 "title": _("Inventory"),
                 "separator": True,
                 "items": [
+                    {
+                        "title": _("Inventory board"),
+                        "icon": "dashboard",
+                        "link": lazy(_changelist, str)("inventory_board"),
+                        "permission": lambda request: request.user.has_perm("inventory.view_stocklevel"),
+                    },
                     _link(_("Stock levels"), "inventory.stocklevel", "stacks"),
                     _link(_("Stock ledger"), "inventory.stockmove", "receipt_long"),
                     _link(_("Reservations"), "inventory.reservation", "bookmark"),
+                    _link(_("Transfers"), "inventory.transfer", "local_shipping"),
+                    _link(_("Stocktakes"), "inventory.stocktakesession", "fact_check"),
                     _link(_("Locations"), "inventory.location", "shelves"),
                     _link(_("Lots"), "inventory.lot", "batch_prediction"),
                     _link(_("Serial numbers"), "inventory.serial", "qr_code_2"),
                     _link(_("Stock settings"), "inventory.itemsitesettings", "tune"),
+                    _link(_("Inventory policies"), "inventory.inventorypolicy", "policy"),
                 ],
             },
             {

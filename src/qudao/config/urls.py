@@ -13,6 +13,8 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("admin/inventory/board/", include("qudao.inventory.views_board")),
+    path("inventory/", include("qudao.inventory.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:

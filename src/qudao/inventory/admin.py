@@ -8,7 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from qudao.core.admin import QudaoModelAdmin, QudaoReadOnlyAdmin
 from qudao.inventory import resources
-from qudao.inventory.models import ItemSiteSettings, Location, Lot, Reservation, Serial, StockLevel, StockMove
+from qudao.inventory.models import (
+    InventoryPolicy,
+    ItemSiteSettings,
+    Location,
+    Lot,
+    Reservation,
+    Serial,
+    StockLevel,
+    StockMove,
+)
 
 
 @admin.register(Location)
@@ -115,3 +124,46 @@ class ReservationAdmin(QudaoReadOnlyAdmin):
     list_filter = ("state", ("site", admin.RelatedOnlyFieldListFilter))
     search_fields = ("item__sku", "reference_type")
     list_select_related = ("item", "site", "location", "lot", "serial")
+
+
+class InventoryPolicyResource(resources.InventoryResource):
+    """A dealer's health thresholds by dealer code; one row per dealer (imported by dealer)."""
+
+    dealer = resources._dealer_field()
+
+    class Meta:
+        model = InventoryPolicy
+        fields = (
+            "dealer",
+            "no_movement_days",
+            "near_expiry_percent",
+            "evaluate_overstock",
+            "ageing_bucket_1_days",
+            "ageing_bucket_2_days",
+            "ageing_bucket_3_days",
+        )
+        import_id_fields = ("dealer",)
+        clean_model_instances = True
+
+
+@admin.register(InventoryPolicy)
+class InventoryPolicyAdmin(QudaoModelAdmin):
+    """Per-dealer thresholds of the inventory health alerts and the ageing buckets."""
+
+    resource_classes = [InventoryPolicyResource]
+    list_display = (
+        "dealer",
+        "no_movement_days",
+        "near_expiry_percent",
+        "evaluate_overstock",
+        "ageing_bucket_1_days",
+        "ageing_bucket_2_days",
+        "ageing_bucket_3_days",
+    )
+    list_filter = ("evaluate_overstock",)
+    search_fields = ("dealer__name", "dealer__code")
+    autocomplete_fields = ("dealer",)
+    list_select_related = ("dealer",)
+
+
+from qudao.inventory import admin_documents  # noqa: E402, F401  (transfers and stocktakes)

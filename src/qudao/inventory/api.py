@@ -183,3 +183,20 @@ def reconcile(request: HttpRequest, payload: ReconcileIn):
         if not dealers:
             raise PermissionDeniedError()
     return {"mismatches": [m for d in dealers for m in services.reconcile_levels(d)]}
+
+
+from qudao.inventory.api_stocktakes import router as stocktakes_router  # noqa: E402
+from qudao.inventory.api_transfers import router as transfers_router  # noqa: E402
+
+router.add_router("/transfers", transfers_router)
+router.add_router("/stocktakes", stocktakes_router)
+
+
+def _mount_health() -> None:
+    """Inventory health endpoints (ageing, problem counts, policy) live in api_health.py."""
+    from qudao.inventory.api_health import router as health_router
+
+    router.add_router("", health_router)
+
+
+_mount_health()

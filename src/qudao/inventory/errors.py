@@ -61,3 +61,33 @@ class NoActiveReservation(QudaoError):
     code = "no_active_reservation"
     status = 404
     message = _("No active reservation matches this reference.")
+
+
+class SameSite(QudaoError):
+    code = "same_site"
+    status = 422
+    message = _("A transfer goes from one site to another: choose two different sites.")
+
+
+class ExceedsInTransit(QudaoError):
+    code = "exceeds_in_transit"
+    status = 422
+    message = _("More is being received than is in transit on this line.")
+
+
+class UnknownBarcode(QudaoError):
+    code = "unknown_barcode"
+    status = 422
+    message = _("This code matches no item or serial number of this dealer.")
+
+
+class SerialAlreadyCounted(QudaoError):
+    code = "serial_already_counted"
+    status = 409
+    message = _("This serial number (VIN) has already been counted in this stocktake.")
+
+
+class LocationOutsideCount(QudaoError):
+    code = "location_outside_count"
+    status = 422
+    message = _("This location is not part of the stocktake's site or zone.")

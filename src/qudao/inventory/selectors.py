@@ -11,6 +11,7 @@ from qudao.catalog.models import Item
 from qudao.core.quantity import QuantityField
 from qudao.core.scoping import Actor, get_scoped, scoped
 from qudao.inventory.models import Location, Reservation, StockLevel, StockMove
+from qudao.inventory.selectors_documents import in_transit_expression
 
 _QTY = QuantityField()
 _ZERO = Value(0, output_field=DecimalField(max_digits=20, decimal_places=3))
@@ -46,7 +47,7 @@ def list_levels(
 
 
 def list_site_stock(*, actor: Actor, item_id: int | None = None, site_id: int | None = None) -> QuerySet:
-    """One row per (dealer, site, item): on hand, reserved, available, in transit (0 until transfers)."""
+    """One row per (dealer, site, item): on hand, reserved, available, in transit (open transfers)."""
     qs = list_levels(actor=actor, item_id=item_id, site_id=site_id)
     return (
         qs.values("dealer_id", "site_id", "item_id")
@@ -54,7 +55,7 @@ def list_site_stock(*, actor: Actor, item_id: int | None = None, site_id: int | 
             on_hand_total=Sum("on_hand"),
             reserved_total=Sum("reserved"),
             available_total=Sum(_available()),
-            in_transit=_ZERO,
+            in_transit=in_transit_expression(per_site=True),
         )
         .order_by("dealer_id", "site_id", "item_id")
     )
@@ -72,7 +73,7 @@ def list_pool(*, actor: Actor, item_id: int | None = None, dealer_id: int | None
             on_hand_total=Coalesce(Sum("on_hand"), _ZERO),
             reserved_total=Coalesce(Sum("reserved"), _ZERO),
             available_total=Coalesce(Sum(_available()), _ZERO),
-            in_transit=_ZERO,
+            in_transit=in_transit_expression(per_site=False),
         )
         .order_by("dealer_id", "item_id")
     )

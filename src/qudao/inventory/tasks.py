@@ -19,3 +19,11 @@ def run_reconciliation() -> int:
 @db_periodic_task(crontab(hour="2", minute="30"))
 def reconcile_inventory_task() -> int:
     return run_reconciliation()
+
+
+@db_periodic_task(crontab(minute="7"))
+def evaluate_inventory_health_task() -> int:
+    """Hourly: evaluate the inventory health conditions of every dealer; returns how many dealers."""
+    from qudao.inventory.health import evaluate_all_dealers
+
+    return len(evaluate_all_dealers())

@@ -68,9 +68,27 @@ def _unknown(problems: Problems, field: str) -> None:
     problems.add(ValidationFailed, field, _("No such record, or it is not visible to you."))
 
 
-def get_writable(actor: Actor, model: type[Model], pk: Any, field: str, problems: Problems, **filters: Any):
+def get_writable(
+    actor: Actor,
+    model: type[Model],
+    pk: Any,
+    field: str,
+    problems: Problems,
+    *,
+    known: Mapping[int, Any] | None = None,
+    **filters: Any,
+):
+    """The row `pk` if the actor may write it, else None after recording the problem.
+
+    `known` holds rows already fetched in one query for a whole request (their scope checked there).
+    """
     if pk is None:
         return None
+    if known is not None and not filters:
+        row = None if isinstance(pk, bool) else known.get(_as_int(pk))
+        if row is None:
+            _unknown(problems, field)
+        return row
     try:
         row = scoped(model._default_manager.filter(**filters), actor, for_write=True).filter(pk=pk).first()
     except (ValueError, TypeError):
@@ -80,8 +98,17 @@ def get_writable(actor: Actor, model: type[Model], pk: Any, field: str, problems
     return row
 
 
-def resolve_item(actor: Actor, pk: Any, field: str, problems: Problems) -> Item | None:
-    item = get_writable(actor, Item, pk, field, problems)
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def resolve_item(
+    actor: Actor, pk: Any, field: str, problems: Problems, *, known: Mapping[int, Item] | None = None
+) -> Item | None:
+    item = get_writable(actor, Item, pk, field, problems, known=known)
     if item is not None and item.kind == ItemKind.SERVICE:
         problems.add(NotStocked, field, _("Item %(sku)s is a service.") % {"sku": item.sku})
         return None
@@ -89,9 +116,15 @@ def resolve_item(actor: Actor, pk: Any, field: str, problems: Problems) -> Item 
 
 
 def resolve_site(
-    actor: Actor, pk: Any, field: str, problems: Problems, *, dealer_id: int | None
+    actor: Actor,
+    pk: Any,
+    field: str,
+    problems: Problems,
+    *,
+    dealer_id: int | None,
+    known: Mapping[int, Site] | None = None,
 ) -> Site | None:
-    site = get_writable(actor, Site, pk, field, problems)
+    site = get_writable(actor, Site, pk, field, problems, known=known)
     if site is not None and dealer_id is not None and site.dealer_id != dealer_id:
         _unknown(problems, field)
         return None

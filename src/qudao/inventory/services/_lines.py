@@ -17,7 +17,7 @@ from qudao.catalog.choices import Tracking
 from qudao.catalog.models import Item
 from qudao.core.errors import ValidationFailed
 from qudao.core.quantity import quantize_quantity
-from qudao.core.scoping import Actor
+from qudao.core.scoping import Actor, scoped
 from qudao.inventory.choices import SerialStatus
 from qudao.inventory.errors import InsufficientStock, SerialNotAvailable
 from qudao.inventory.models import Location, Lot, Serial, StockLevel
@@ -66,15 +66,44 @@ class Line:
         )
 
 
+def _ids(values: Sequence[Any]) -> list[int]:
+    out = set()
+    for value in values:
+        if isinstance(value, bool):
+            continue
+        try:
+            out.add(int(value))
+        except (TypeError, ValueError):
+            continue
+    return sorted(out)
+
+
+def _writable_by_pk(actor: Actor, queryset, values: Sequence[Any]) -> dict[int, Any]:
+    """One query for every id a request names (instead of one per line)."""
+    ids = _ids(values)
+    if not ids:
+        return {}
+    return {row.pk: row for row in scoped(queryset, actor, for_write=True).filter(pk__in=ids)}
+
+
 def parse_lines(actor: Actor, raw_lines: Sequence[Mapping[str, Any]], problems: Problems) -> list[Line]:
     if not raw_lines:
         problems.add(ValidationFailed, "lines", _("Give at least one line."))
+    items = _writable_by_pk(
+        actor, Item.objects.select_related("base_unit"), [raw.get("item_id") for raw in raw_lines]
+    )
+    sites = _writable_by_pk(actor, Site.objects.all(), [raw.get("site_id") for raw in raw_lines])
     lines = []
     for n, raw in enumerate(raw_lines):
         name = f"lines.{n}"
-        item = resolve_item(actor, raw.get("item_id"), f"{name}.item_id", problems)
+        item = resolve_item(actor, raw.get("item_id"), f"{name}.item_id", problems, known=items)
         site = resolve_site(
-            actor, raw.get("site_id"), f"{name}.site_id", problems, dealer_id=item.dealer_id if item else None
+            actor,
+            raw.get("site_id"),
+            f"{name}.site_id",
+            problems,
+            dealer_id=item.dealer_id if item else None,
+            known=sites,
         )
         if item is None or site is None:
             continue

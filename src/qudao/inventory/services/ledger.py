@@ -15,10 +15,11 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from qudao.core.events import emit
+from qudao.core.quantity import QuantityField
 from qudao.core.scoping import Actor
 from qudao.core.states import transition
 from qudao.inventory.choices import MoveState
@@ -95,11 +96,19 @@ def lock_candidate_levels(q: Q) -> list[StockLevel]:
 
 
 def change_reserved(levels: Mapping[LevelKey, StockLevel], changes: Mapping[LevelKey, Decimal]) -> None:
-    """Apply reserved deltas to locked levels (the CHECK constraints are the last line of defence)."""
-    for key in sorted(changes, key=lambda k: levels[k].pk):
-        delta = changes[key]
+    """Apply reserved deltas to locked levels in one UPDATE (the CHECK constraints are the last defence)."""
+    deltas = {levels[key].pk: delta for key, delta in changes.items() if delta}
+    if not deltas:
+        return
+    StockLevel.objects.filter(pk__in=sorted(deltas)).update(
+        reserved=F("reserved")
+        + Case(
+            *(When(pk=pk, then=Value(delta, output_field=QuantityField())) for pk, delta in deltas.items()),
+            output_field=QuantityField(),
+        )
+    )
+    for key, delta in changes.items():
         if delta:
-            StockLevel.objects.filter(pk=levels[key].pk).update(reserved=F("reserved") + delta)
             levels[key].reserved += delta
 
 
