@@ -153,7 +153,7 @@ def test_post_is_all_or_nothing(dealer, site):
 
 
 def test_scan_errors(dealer, site, other_dealer):
-    item, each, _case = _scannable(dealer, 5)
+    _item, each, _case = _scannable(dealer, 5)
     lot_item = make_item(dealer, tracking=Tracking.LOT)
     lot_code = complete_gtin("690000002005")
     make_barcode(lot_item, lot_code)
@@ -163,7 +163,7 @@ def test_scan_errors(dealer, site, other_dealer):
     with pytest.raises(UnknownBarcode) as exc:
         record_scan(actor=ROOT, session_id=session.pk, data={"code": "0000000000000"})
     assert exc.value.details[0]["field"] == "code"
-    foreign, foreign_each, _ = _scannable(other_dealer, 6)
+    _foreign, foreign_each, _ = _scannable(other_dealer, 6)
     with pytest.raises(UnknownBarcode):
         record_scan(actor=ROOT, session_id=session.pk, data={"code": foreign_each})
     with pytest.raises(LotRequired):
