@@ -142,7 +142,17 @@ def parse_lines(actor: Actor, raw_lines: Sequence[Mapping[str, Any]], problems: 
 
 
 def lines_q(lines: Sequence[Line]) -> Q:
-    return reduce(or_, (line.level_q() for line in lines))
+    """The levels the lines may take from: one `item IN (…)` per site for the plain lines (the usual
+    order), one clause per line naming a location or a lot."""
+    by_site: dict[int, set[int]] = {}
+    parts = []
+    for line in lines:
+        if line.location is None and line.lot is None:
+            by_site.setdefault(line.site.pk, set()).add(line.item.pk)
+        else:
+            parts.append(line.level_q())
+    parts += [Q(site_id=site, item_id__in=sorted(items)) for site, items in sorted(by_site.items())]
+    return reduce(or_, parts)
 
 
 def candidates(line: Line, levels: Sequence[StockLevel], free: Mapping[LevelKey, Decimal]) -> list[Candidate]:

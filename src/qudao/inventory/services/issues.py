@@ -169,15 +169,13 @@ def issue_stock(*, actor: Actor, data: Mapping[str, Any]) -> list[StockMove]:
 def _settle_reservations(reservations: list[Reservation], originally: dict[int, Decimal]) -> None:
     """A fully consumed reservation becomes consumed; a partly consumed one keeps the rest active and
     the consumed part is recorded as its own consumed row."""
-    consumed_parts = []
+    consumed_parts, fully_consumed = [], []
     for reservation in reservations:
         used = originally[reservation.pk] - reservation.quantity
         if used <= 0:
             continue
         if reservation.quantity <= 0:
-            Reservation.objects.filter(pk=reservation.pk).update(
-                state=ReservationState.CONSUMED, updated_at=timezone.now()
-            )
+            fully_consumed.append(reservation.pk)
             continue
         Reservation.objects.filter(pk=reservation.pk).update(
             quantity=reservation.quantity, updated_at=timezone.now()
@@ -196,6 +194,10 @@ def _settle_reservations(reservations: list[Reservation], originally: dict[int, 
                 reference_line_id=reservation.reference_line_id,
                 state=ReservationState.CONSUMED,
             )
+        )
+    if fully_consumed:
+        Reservation.objects.filter(pk__in=fully_consumed).update(
+            state=ReservationState.CONSUMED, updated_at=timezone.now()
         )
     if consumed_parts:
         Reservation.objects.bulk_create(consumed_parts)

@@ -15,11 +15,11 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Q
 from django.utils import timezone
 
+from qudao.core.bulk import update_rows
 from qudao.core.events import emit
-from qudao.core.quantity import QuantityField
 from qudao.core.scoping import Actor
 from qudao.core.states import transition
 from qudao.inventory.choices import MoveState
@@ -97,16 +97,8 @@ def lock_candidate_levels(q: Q) -> list[StockLevel]:
 
 def change_reserved(levels: Mapping[LevelKey, StockLevel], changes: Mapping[LevelKey, Decimal]) -> None:
     """Apply reserved deltas to locked levels in one UPDATE (the CHECK constraints are the last defence)."""
-    deltas = {levels[key].pk: delta for key, delta in changes.items() if delta}
-    if not deltas:
-        return
-    StockLevel.objects.filter(pk__in=sorted(deltas)).update(
-        reserved=F("reserved")
-        + Case(
-            *(When(pk=pk, then=Value(delta, output_field=QuantityField())) for pk, delta in deltas.items()),
-            output_field=QuantityField(),
-        )
-    )
+    deltas = {levels[key].pk: (delta,) for key, delta in changes.items() if delta}
+    update_rows(StockLevel, deltas, ["reserved"], add=True)
     for key, delta in changes.items():
         if delta:
             levels[key].reserved += delta
@@ -126,12 +118,12 @@ def post_moves(
         on_hand[(move.item_id, move.to_location_id, move.lot_id)] += move.quantity
     reserved = dict(reserved_changes or {})
     levels = lock_levels(set(on_hand) | set(reserved), locations)
-    for key in sorted(levels, key=lambda k: (levels[k].is_virtual, levels[k].pk)):
+    deltas = {}
+    for key, level in levels.items():
         delta_on_hand, delta_reserved = on_hand.get(key, Decimal(0)), reserved.get(key, Decimal(0))
         if delta_on_hand or delta_reserved:
-            StockLevel.objects.filter(pk=levels[key].pk).update(
-                on_hand=F("on_hand") + delta_on_hand, reserved=F("reserved") + delta_reserved
-            )
+            deltas[level.pk] = (delta_on_hand, delta_reserved)
+    update_rows(StockLevel, deltas, ["on_hand", "reserved"], add=True)
     now = timezone.now()
     today = timezone.localdate(now)
     for move in moves:
@@ -177,6 +169,18 @@ def _lock_costs(pairs: Iterable[tuple[int, int, int]]) -> dict[tuple[int, int], 
     return {(row.item_id, row.site_id): row for row in rows}
 
 
+def _save_costs(costs: Mapping[tuple[int, int], ItemSiteCost]) -> None:
+    now = timezone.now()
+    for row in costs.values():
+        row.updated_at = now
+    update_rows(
+        ItemSiteCost,
+        {row.pk: (row.average_cost, row.quantity) for row in costs.values()},
+        ["average_cost", "quantity"],
+        updated_at=now,
+    )
+
+
 def cost_in(entries: Sequence[tuple[int, int, int, Decimal, Decimal | None]]) -> None:
     """Stock entering sites: (dealer, item, site, quantity, unit cost or None = at the average)."""
     costs = _lock_costs((d, i, s) for d, i, s, _q, _c in entries)
@@ -187,8 +191,7 @@ def cost_in(entries: Sequence[tuple[int, int, int, Decimal, Decimal | None]]) ->
                 on_hand=row.quantity, average_cost=row.average_cost, received=quantity, unit_cost=unit_cost
             )
         row.quantity += quantity
-    for row in sorted(costs.values(), key=lambda r: (r.item_id, r.site_id)):
-        row.save(update_fields=["average_cost", "quantity", "updated_at"])
+    _save_costs(costs)
 
 
 def cost_out(entries: Sequence[tuple[int, int, int, Decimal]]) -> dict[tuple[int, int], Decimal]:
@@ -196,6 +199,5 @@ def cost_out(entries: Sequence[tuple[int, int, int, Decimal]]) -> dict[tuple[int
     costs = _lock_costs((d, i, s) for d, i, s, _q in entries)
     for _dealer, item, site, quantity in entries:
         costs[(item, site)].quantity -= quantity
-    for row in sorted(costs.values(), key=lambda r: (r.item_id, r.site_id)):
-        row.save(update_fields=["quantity", "updated_at"])
+    _save_costs(costs)
     return {key: row.average_cost for key, row in costs.items()}

@@ -129,7 +129,9 @@ def release_reservations(*, actor: Actor, data: Mapping[str, Any]) -> list[Reser
     now = timezone.now()
     for reservation in reservations:
         reservation.updated_at = now
-    Reservation.objects.bulk_update(reservations, ["state", "updated_at"])
+    Reservation.objects.filter(pk__in=[r.pk for r in reservations]).update(
+        state=ReservationState.RELEASED, updated_at=now
+    )
     serial_ids = [r.serial_id for r in reservations if r.serial_id]
     if serial_ids:
         Serial.objects.filter(pk__in=serial_ids, status=SerialStatus.RESERVED).update(
