@@ -149,6 +149,7 @@ class ItemAdmin(CatalogModelAdmin):
         ),
         (_("Stock"), {"fields": ("base_unit", "tracking", "has_expiry", "shelf_life_days")}),
         (_("Price and tax"), {"fields": ("list_price", "currency", "tax_rate")}),
+        (_("Shipping"), {"fields": ("weight_kg",)}),
         (_("Attributes"), {"fields": ("attributes",)}),
     )
 

@@ -241,6 +241,7 @@ class ItemResource(CatalogResource):
             "shelf_life_days",
             "tax_rate",
             "list_price",
+            "weight_kg",
             "currency",
             "attributes",
             "vehicle_model",

@@ -157,6 +157,7 @@ class ItemIn(StrictSchema):
     shelf_life_days: int | None = Field(None, ge=1, le=36500)
     tax_rate: TaxRate | None = Field(None, description="omitted: 0.13, or 0.06 for a service")
     list_price: UnitPrice | None = None
+    weight_kg: Decimal | None = Field(None, ge=0, le=1_000_000, decimal_places=3)
     currency: Currency = "CNY"
     attributes: dict[str, Any] = Field(default_factory=dict)
     vehicle_model_id: Id | None = None
@@ -174,6 +175,7 @@ class ItemPatch(StrictSchema):
     shelf_life_days: int | None = Field(None, ge=1, le=36500)
     tax_rate: TaxRate | None = None
     list_price: UnitPrice | None = None
+    weight_kg: Decimal | None = Field(None, ge=0, le=1_000_000, decimal_places=3)
     currency: Currency | None = None
     attributes: dict[str, Any] | None = None
     vehicle_model_id: Id | None = None
@@ -195,6 +197,7 @@ class ItemOut(Schema):
     shelf_life_days: int | None
     tax_rate: Decimal
     list_price: Decimal | None
+    weight_kg: Decimal | None
     currency: str
     attributes: dict[str, Any]
     vehicle_model_id: int | None

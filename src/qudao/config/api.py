@@ -34,6 +34,8 @@ def _mount() -> None:
     from qudao.inventory.api import router as inventory_router
     from qudao.org.api import router as org_router
     from qudao.parties.api import router as parties_router
+    from qudao.pricing.api import router as pricing_router
+    from qudao.sales.api import router as sales_router
 
     api.add_router("/system", core_router, tags=["system"])
     api.add_router("/org", org_router, tags=["organisation"])
@@ -42,6 +44,8 @@ def _mount() -> None:
     api.add_router("/parties", parties_router, tags=["parties"])
     api.add_router("/inventory", inventory_router, tags=["inventory"])
     api.add_router("/alerts", alerts_router, tags=["alerts"])
+    api.add_router("/pricing", pricing_router, tags=["pricing"])
+    api.add_router("/sales", sales_router, tags=["sales"])
 
 
 _mount()

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "qudao.parties",
     "qudao.inventory",
     "qudao.alerts",
+    "qudao.pricing",
+    "qudao.sales",
 ]
 
 MIDDLEWARE = [

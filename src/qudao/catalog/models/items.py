@@ -66,6 +66,15 @@ class Item(DealerOwnedModel):
         _("list price"), null=True, blank=True, validators=[MinValueValidator(Decimal(0))]
     )
     currency = CurrencyField(_("currency"))
+    weight_kg = models.DecimalField(
+        _("weight (kg)"),
+        max_digits=10,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("Gross weight of one base unit; used for shipping costs when orders are allocated."),
+    )
     attributes = models.JSONField(
         _("attributes"),
         default=dict,
@@ -97,6 +106,10 @@ class Item(DealerOwnedModel):
             models.CheckConstraint(
                 condition=Q(list_price__isnull=True) | Q(list_price__gte=0),
                 name="catalog_item_list_price_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_kg__isnull=True) | Q(weight_kg__gte=0),
+                name="catalog_item_weight_not_negative",
             ),
             models.CheckConstraint(
                 condition=~Q(kind=ItemKind.VEHICLE)

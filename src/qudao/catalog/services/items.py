@@ -37,6 +37,7 @@ _PLAIN_FIELDS = (
     "shelf_life_days",
     "tax_rate",
     "list_price",
+    "weight_kg",
     "currency",
     "attributes",
     "is_active",
