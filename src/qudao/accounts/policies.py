@@ -13,7 +13,17 @@ from qudao.accounts.roles import ROLE_COMPANY_KIND
 #: The apps an API key can be scoped to ("<app>:read" / "<app>:write"; "*" is everything).
 #: Each API router is checked with `api_actor(request, app=<label>)`: when an app gets an API,
 #: its label goes here — this tuple is the one list of known scopes.
-API_SCOPE_APPS: tuple[str, ...] = ("system", "org", "accounts", "catalog", "parties", "inventory", "alerts", "pricing", "sales")
+API_SCOPE_APPS: tuple[str, ...] = (
+    "system",
+    "org",
+    "accounts",
+    "catalog",
+    "parties",
+    "inventory",
+    "alerts",
+    "pricing",
+    "sales",
+)
 ALL_SCOPES = "*"
 READ, WRITE = "read", "write"
 
