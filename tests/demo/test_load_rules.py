@@ -63,7 +63,7 @@ def test_scale_multiplies_stores_skus_and_customers_and_an_existing_admin_is_kep
     assert root.check_password("Another-pass-2026")
     assert summary.scale == 2 and summary.counts["customers"] == 532
     progress = out.getvalue()
-    assert progress.count("✓") == len(summary.timings) == 7
+    assert progress.count("✓") == len(summary.timings) >= 8  # one per step of the loader
 
 
 @pytest.mark.parametrize("scale", [0, 101, -1, "2", 2.0, True])

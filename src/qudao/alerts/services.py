@@ -16,13 +16,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from qudao.alerts import policies
 from qudao.alerts.errors import AlertContention, InvalidAlert, UnknownAlertKind
 from qudao.alerts.models import Alert
 from qudao.alerts.registry import get_alert_kind
 from qudao.alerts.states import ALERT_STATES, LIVE_STATUSES, AlertResolution, AlertSeverity, AlertStatus
-from qudao.core.events import emit
+from qudao.core.events import emit, emit_many
 from qudao.core.scoping import Actor
 from qudao.org.models import Company, Site
 
@@ -235,6 +236,56 @@ def _spec(value: AlertSpec | Mapping[str, Any]) -> AlertSpec:
         raise InvalidAlert(details=[{"field": "active", "message": str(exc)}]) from exc
 
 
+def _check_many(dealer_id: int, kind: str, specs: Mapping[str, AlertSpec]) -> None:
+    """`_check` for a whole sync: the dealer and the sites are looked up once, not per alert."""
+    if not specs:
+        return
+    if not Company.objects.filter(pk=dealer_id, is_dealer=True).exists():
+        raise _field_error("dealer_id", _("No dealer with id %(id)s.") % {"id": dealer_id})
+    site_ids = {spec.site_id for spec in specs.values() if spec.site_id is not None}
+    known = site_ids and set(
+        Site.objects.filter(pk__in=site_ids, dealer_id=dealer_id).values_list("pk", flat=True)
+    )
+    for site_id in sorted(site_ids - known):
+        raise _field_error("site_id", _("The site %(id)s does not belong to this dealer.") % {"id": site_id})
+    if get_alert_kind(kind) is None:
+        raise UnknownAlertKind(kind=kind, details=[{"field": "kind", "message": kind}])
+
+
+def _values(spec: AlertSpec) -> dict[str, Any]:
+    return {
+        "subject_type": spec.subject_type,
+        "subject_id": str(spec.subject_id),
+        "subject_label": spec.subject_label,
+        "params": dict(spec.params or {}),
+        "message": spec.message,
+        "message_key": spec.message_key,
+        "data": dict(spec.data or {}),
+        "site_id": spec.site_id,
+    }
+
+
+def _validated(dealer_id: int, kind: str, active: Mapping[str, Any]) -> dict[str, tuple[AlertSpec, dict]]:
+    specs = {key: _spec(value) for key, value in active.items()}
+    _check_many(dealer_id, kind, specs)
+    out = {}
+    for key, spec in specs.items():
+        values = _values(spec)
+        if spec.severity not in AlertSeverity.values:
+            raise _field_error(
+                "severity", _("Choose one of: %(values)s.") % {"values": ", ".join(AlertSeverity.values)}
+            )
+        if not key or len(key) > _max_length("dedupe_key"):
+            raise _field_error(
+                "dedupe_key", _("1 to %(max)d characters.") % {"max": _max_length("dedupe_key")}
+            )
+        for name in ("subject_type", "subject_id", "subject_label", "message", "message_key"):
+            if len(values[name]) > _max_length(name):
+                raise _field_error(name, _("At most %(max)d characters.") % {"max": _max_length(name)})
+        out[key] = (spec, values)
+    return out
+
+
 @transaction.atomic
 def sync_alerts(
     *, dealer_id: int, kind: str, active: Mapping[str, AlertSpec | Mapping[str, Any]]
@@ -242,32 +293,102 @@ def sync_alerts(
     """The evaluator contract: `active` maps each dedupe key whose condition holds to its spec.
 
     Every active condition is raised or refreshed; live alerts of `kind` for this dealer whose key
-    is not active any more are resolved automatically.
+    is not active any more are resolved automatically. Batched: the live alerts are locked in one
+    query, unchanged ones refreshed with one UPDATE, new ones inserted together; only escalations
+    and changed texts are written row by row.
     """
     if get_alert_kind(kind) is None:
         raise UnknownAlertKind(kind=kind, details=[{"field": "kind", "message": kind}])
-    live_keys = set(
-        Alert.objects.filter(dealer_id=dealer_id, kind=kind, status__in=LIVE_STATUSES).values_list(
-            "dedupe_key", flat=True
-        )
-    )
-    raised = refreshed = 0
-    for dedupe_key, value in active.items():
-        spec = _spec(value)
-        raise_alert(dealer_id=dealer_id, kind=kind, dedupe_key=dedupe_key, **vars(spec))
-        if dedupe_key in live_keys:
-            refreshed += 1
+    wanted = _validated(dealer_id, kind, active)
+    live = {
+        alert.dedupe_key: alert
+        for alert in Alert.objects.select_for_update()
+        .filter(dealer_id=dealer_id, kind=kind, status__in=LIVE_STATUSES)
+        .order_by("pk")
+    }
+    now = timezone.now()
+    unchanged = []
+    for key, (spec, values) in wanted.items():
+        alert = live.get(key)
+        if alert is None:
+            continue
+        same = all(getattr(alert, name) == value for name, value in values.items())
+        if same and policies.escalated(alert.severity, spec.severity) is None:
+            unchanged.append(alert.pk)
         else:
-            raised += 1
-    resolved = 0
-    stale = policies.stale_keys(live_keys, set(active))
-    if stale:
-        rows = (
-            Alert.objects.select_for_update()
-            .filter(dealer_id=dealer_id, kind=kind, status__in=LIVE_STATUSES, dedupe_key__in=sorted(stale))
-            .order_by("pk")
+            _refresh(alert, severity=spec.severity, values=values, now=now)
+    if unchanged:
+        Alert.objects.filter(pk__in=unchanged).update(
+            last_seen_at=now, occurrences=F("occurrences") + 1, updated_at=now
         )
-        for alert in rows:
-            _resolve(alert, resolution=AlertResolution.AUTO, user_id=None)
-            resolved += 1
-    return SyncResult(raised=raised, refreshed=refreshed, resolved=resolved)
+    new = [key for key in wanted if key not in live]
+    _raise_new(dealer_id, kind, {key: wanted[key] for key in new}, now)
+    stale = sorted(policies.stale_keys(set(live), set(wanted)))
+    _resolve_stale([live[key] for key in stale], now)
+    return SyncResult(raised=len(new), refreshed=len(wanted) - len(new), resolved=len(stale))
+
+
+def _raise_new(dealer_id: int, kind: str, new: Mapping[str, tuple[AlertSpec, dict]], now) -> None:
+    if not new:
+        return
+    rows = [
+        Alert(
+            dealer_id=dealer_id,
+            kind=kind,
+            severity=spec.severity,
+            dedupe_key=key,
+            first_seen_at=now,
+            last_seen_at=now,
+            created_at=now,
+            updated_at=now,
+            **values,
+        )
+        for key, (spec, values) in new.items()
+    ]
+    try:
+        # the partial unique index over live alerts makes the batch fail as a whole if someone
+        # raised one of these keys meanwhile: then each key goes through raise_alert's retry loop
+        with transaction.atomic():
+            created = bulk_create_with_history(rows, Alert, default_date=now)
+    except IntegrityError:
+        for key, (spec, values) in new.items():
+            raise_alert(dealer_id=dealer_id, kind=kind, dedupe_key=key, severity=spec.severity, **values)
+        return
+    if created and created[0].pk is None:  # a backend that does not return ids
+        created = list(
+            Alert.objects.filter(
+                dealer_id=dealer_id, kind=kind, dedupe_key__in=list(new), status__in=LIVE_STATUSES
+            )
+        )
+    emit_many("alerts.alert.raised", [_payload(alert) for alert in created], dealer_id=dealer_id)
+
+
+def _resolve_stale(alerts: list[Alert], now) -> None:
+    if not alerts:
+        return
+    for alert in alerts:
+        ALERT_STATES.transition(alert, to=AlertStatus.RESOLVED)
+        alert.resolution = AlertResolution.AUTO
+        alert.resolved_by_id = None
+        alert.resolved_at = now
+        alert.resolution_note = ""
+        alert.updated_at = now
+    Alert.objects.filter(pk__in=[a.pk for a in alerts]).update(
+        status=AlertStatus.RESOLVED,
+        resolution=AlertResolution.AUTO,
+        resolved_by=None,
+        resolved_at=now,
+        resolution_note="",
+        updated_at=now,
+    )
+    bulk_history_create(alerts, now)
+    emit_many(
+        "alerts.alert.resolved",
+        [{**_payload(alert), "resolution": AlertResolution.AUTO} for alert in alerts],
+        dealer_id=alerts[0].dealer_id,
+    )
+
+
+def bulk_history_create(alerts: list[Alert], now) -> None:
+    """One history row per alert, as a save() would have written (the audit trail of auto-resolution)."""
+    Alert.history.bulk_history_create(alerts, default_date=now, update=True)

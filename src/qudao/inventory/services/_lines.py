@@ -78,7 +78,7 @@ def _ids(values: Sequence[Any]) -> list[int]:
     return sorted(out)
 
 
-def _writable_by_pk(actor: Actor, queryset, values: Sequence[Any]) -> dict[int, Any]:
+def writable_by_pk(actor: Actor, queryset, values: Sequence[Any]) -> dict[int, Any]:
     """One query for every id a request names (instead of one per line)."""
     ids = _ids(values)
     if not ids:
@@ -89,10 +89,10 @@ def _writable_by_pk(actor: Actor, queryset, values: Sequence[Any]) -> dict[int, 
 def parse_lines(actor: Actor, raw_lines: Sequence[Mapping[str, Any]], problems: Problems) -> list[Line]:
     if not raw_lines:
         problems.add(ValidationFailed, "lines", _("Give at least one line."))
-    items = _writable_by_pk(
+    items = writable_by_pk(
         actor, Item.objects.select_related("base_unit"), [raw.get("item_id") for raw in raw_lines]
     )
-    sites = _writable_by_pk(actor, Site.objects.all(), [raw.get("site_id") for raw in raw_lines])
+    sites = writable_by_pk(actor, Site.objects.all(), [raw.get("site_id") for raw in raw_lines])
     lines = []
     for n, raw in enumerate(raw_lines):
         name = f"lines.{n}"
@@ -155,7 +155,18 @@ def lines_q(lines: Sequence[Line]) -> Q:
     return reduce(or_, parts)
 
 
-def candidates(line: Line, levels: Sequence[StockLevel], free: Mapping[LevelKey, Decimal]) -> list[Candidate]:
+#: the locked levels of a request by (item id, site id): a line only looks at its own item and site
+LevelIndex = Mapping[tuple[int, int], list[StockLevel]]
+
+
+def index_levels(levels: Sequence[StockLevel]) -> LevelIndex:
+    index: dict[tuple[int, int], list[StockLevel]] = {}
+    for level in levels:
+        index.setdefault((level.item_id, level.site_id), []).append(level)
+    return index
+
+
+def candidates(line: Line, levels: LevelIndex, free: Mapping[LevelKey, Decimal]) -> list[Candidate]:
     """The locked levels this line may take from, earliest expiry first."""
     return fefo(
         Candidate(
@@ -164,7 +175,7 @@ def candidates(line: Line, levels: Sequence[StockLevel], free: Mapping[LevelKey,
             expiry_date=level.lot.expiry_date if level.lot_id else None,
             order=(level.lot_id or 0, level.location_id),
         )
-        for level in levels
+        for level in levels.get((line.item.pk, line.site.pk), ())
         if line.matches(level.item_id, level.site_id, level.location_id, level.lot_id)
     )
 
@@ -241,7 +252,7 @@ def choose_serials(
     return chosen
 
 
-def take_free(line: Line, quantity: Decimal, levels: Sequence[StockLevel], free: dict[LevelKey, Decimal]):
+def take_free(line: Line, quantity: Decimal, levels: LevelIndex, free: dict[LevelKey, Decimal]):
     """Allocate `quantity` of a non-serial line from the free stock by FEFO; returns (taken, missing)."""
     taken, missing = allocate(quantity, candidates(line, levels, free))
     for key, q in taken:

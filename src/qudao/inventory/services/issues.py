@@ -23,6 +23,7 @@ from qudao.inventory.services._common import Problems, Reference
 from qudao.inventory.services._lines import (
     Line,
     choose_serials,
+    index_levels,
     lines_q,
     lock_serials,
     parse_lines,
@@ -36,9 +37,12 @@ from qudao.inventory.services.locations import get_virtual_location
 def _reservations_q(reference: Reference, lines: list[Line]) -> Q | None:
     if not reference.type or reference.id is None:
         return None
+    by_site: dict[int, set[int]] = defaultdict(set)
+    for line in lines:
+        by_site[line.site.pk].add(line.item.pk)
     return Q(
         reference_type=reference.type, reference_id=reference.id, state=ReservationState.ACTIVE
-    ) & reduce(or_, (Q(item_id=line.item.pk, site_id=line.site.pk) for line in lines))
+    ) & reduce(or_, (Q(site_id=site, item_id__in=sorted(items)) for site, items in sorted(by_site.items())))
 
 
 def _consume(
@@ -85,8 +89,8 @@ def issue_stock(*, actor: Actor, data: Mapping[str, Any]) -> list[StockMove]:
     if held_q is not None:
         held = list(Reservation.objects.filter(held_q).values_list("pk", "item_id", "location_id", "lot_id"))
         held_ids = [pk for pk, *_rest in held]
-        for _pk, item, location, lot in held:
-            level_q |= Q(item_id=item, location_id=location, lot_id=lot)
+        if held:
+            level_q |= ledger.keys_q({(item, location, lot) for _pk, item, location, lot in held})
     levels = ledger.lock_candidate_levels(level_q)
     reservations = list(
         Reservation.objects.select_for_update(of=("self",))
@@ -96,6 +100,7 @@ def issue_stock(*, actor: Actor, data: Mapping[str, Any]) -> list[StockMove]:
     )
     originally = {r.pk: r.quantity for r in reservations}
     free = {ledger.level_key(level): level.on_hand - level.reserved for level in levels}
+    index = index_levels(levels)
     serials = lock_serials(lines, statuses=[SerialStatus.IN_STOCK, SerialStatus.RESERVED])
 
     # (line, level key, quantity, serial, reserved quantity consumed)
@@ -117,7 +122,7 @@ def issue_stock(*, actor: Actor, data: Mapping[str, Any]) -> list[StockMove]:
             plan += [(line, (s.item_id, s.location_id, s.lot_id), Decimal(1), s, Decimal(0)) for s in chosen]
             missing = remaining - len(chosen)
         else:
-            taken, missing = take_free(line, remaining, levels, free)
+            taken, missing = take_free(line, remaining, index, free)
             plan += [(line, key, quantity, None, Decimal(0)) for key, quantity in taken]
         if missing:
             short.append(shortage(line, line.quantity, missing))

@@ -29,6 +29,7 @@ from qudao.inventory.services._common import (
     resolve_item,
     resolve_site,
 )
+from qudao.inventory.services._lines import writable_by_pk
 from qudao.inventory.services.locations import get_default_location, get_virtual_location
 
 #: move types that bring stock in from outside (a supplier or a customer's return)
@@ -59,6 +60,42 @@ def get_or_create_lot(
         ignore_conflicts=True,
     )
     return Lot.objects.get(item=item, lot_number=lot_number)
+
+
+def get_or_create_lots(
+    wanted: Mapping[Any, tuple[Item, str, date | None, date | None]], *, received_on: date
+) -> dict[Any, Lot]:
+    """Many lots at once: key → (item, lot number, production date, expiry date) → the lot (existing
+    ones as they are, new ones created with their expiry from the shelf life when none is given)."""
+    if not wanted:
+        return {}
+
+    def fetch() -> dict[tuple[int, str], Lot]:
+        items = sorted({item.pk for item, *_r in wanted.values()})
+        numbers = sorted({number for _i, number, *_r in wanted.values()})
+        rows = Lot.objects.filter(item_id__in=items, lot_number__in=numbers)
+        return {(lot.item_id, lot.lot_number): lot for lot in rows}
+
+    found = fetch()
+    missing = {}
+    for item, number, produced, expires in wanted.values():
+        if (item.pk, number) in found or (item.pk, number) in missing:
+            continue
+        if expires is None and item.has_expiry:
+            expires = expiry_from_shelf_life(
+                production_date=produced, received_on=received_on, shelf_life_days=item.shelf_life_days
+            )
+        missing[(item.pk, number)] = Lot(
+            dealer_id=item.dealer_id,
+            item=item,
+            lot_number=number,
+            production_date=produced,
+            expiry_date=expires,
+        )
+    if missing:
+        Lot.objects.bulk_create(list(missing.values()), ignore_conflicts=True)
+        found = fetch()
+    return {key: found[(item.pk, number)] for key, (item, number, *_r) in wanted.items()}
 
 
 def _check_tracking(
@@ -130,9 +167,12 @@ def receive_stock(
     if not lines:
         problems.add(ValidationFailed, "lines", _("Give at least one line."))
     parsed = []
+    items = writable_by_pk(
+        actor, Item.objects.select_related("base_unit"), [line.get("item_id") for line in lines]
+    )
     for n, line in enumerate(lines):
         field = f"lines.{n}"
-        item = resolve_item(actor, line.get("item_id"), f"{field}.item_id", problems)
+        item = resolve_item(actor, line.get("item_id"), f"{field}.item_id", problems, known=items)
         if item is None:
             continue
         if site is not None and item.dealer_id != site.dealer_id:
@@ -152,18 +192,17 @@ def receive_stock(
     locations = {location.pk: location, source.pk: source}
     effective_date = data.get("effective_date") or timezone.localdate()
     reference = Reference.of(data)
-    lots = {
-        n: get_or_create_lot(
-            item,
-            line["lot_number"],
-            production_date=line.get("production_date"),
-            expiry_date=line.get("expiry_date"),
+    lots: dict[int, Lot | None] = dict.fromkeys((n for n, *_r in parsed), None)
+    lots.update(
+        get_or_create_lots(
+            {
+                n: (item, line["lot_number"], line.get("production_date"), line.get("expiry_date"))
+                for n, item, _q, line in parsed
+                if line.get("lot_number")
+            },
             received_on=effective_date,
         )
-        if line.get("lot_number")
-        else None
-        for n, item, _q, line in parsed
-    }
+    )
     keys = set()
     for n, item, _q, _line in parsed:
         lot_id = lots[n].pk if lots[n] else None

@@ -21,6 +21,7 @@ from qudao.inventory.services import ledger
 from qudao.inventory.services._common import Problems, Reference
 from qudao.inventory.services._lines import (
     choose_serials,
+    index_levels,
     lines_q,
     lock_serials,
     parse_lines,
@@ -53,6 +54,7 @@ def reserve_stock(*, actor: Actor, data: Mapping[str, Any]) -> list[Reservation]
 
     levels = ledger.lock_candidate_levels(lines_q(lines))
     free = {ledger.level_key(level): level.on_hand - level.reserved for level in levels}
+    index = index_levels(levels)
     serials = lock_serials(lines, statuses=[SerialStatus.IN_STOCK])
     taken_serials: set[int] = set()
     plan: list[tuple[Any, tuple, Decimal, Serial | None]] = []
@@ -64,7 +66,7 @@ def reserve_stock(*, actor: Actor, data: Mapping[str, Any]) -> list[Reservation]
             if len(chosen) < line.quantity:
                 short.append(shortage(line, line.quantity, line.quantity - len(chosen)))
             continue
-        taken, missing = take_free(line, line.quantity, levels, free)
+        taken, missing = take_free(line, line.quantity, index, free)
         plan += [(line, key, quantity, None) for key, quantity in taken]
         if missing:
             short.append(shortage(line, line.quantity, missing))

@@ -42,6 +42,7 @@ from qudao.inventory.services._common import (
 from qudao.inventory.services._lines import (
     Line,
     choose_serials,
+    index_levels,
     lines_q,
     lock_serials,
     raise_shortages,
@@ -234,6 +235,7 @@ def ship_transfer(*, actor: Actor, transfer_id: int) -> Transfer:
     ]
     levels = ledger.lock_candidate_levels(lines_q(lines))
     free = {ledger.level_key(level): level.on_hand - level.reserved for level in levels}
+    index = index_levels(levels)
     serials = lock_serials(lines, statuses=[SerialStatus.IN_STOCK])
     plan: list[tuple[TransferLine, tuple, Decimal, Serial | None]] = []
     short, taken_serials = [], set()
@@ -243,7 +245,7 @@ def ship_transfer(*, actor: Actor, transfer_id: int) -> Transfer:
             plan += [(row, (s.item_id, s.location_id, s.lot_id), Decimal(1), s) for s in chosen]
             missing = line.quantity - len(chosen)
         else:
-            taken, missing = take_free(line, line.quantity, levels, free)
+            taken, missing = take_free(line, line.quantity, index, free)
             plan += [(row, key, quantity, None) for key, quantity in taken]
         if missing:
             short.append(shortage(line, line.quantity, missing))
