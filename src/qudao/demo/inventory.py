@@ -97,17 +97,17 @@ def load_fmcg_stock(ctx: DemoContext) -> None:
 
 
 def _issue_history(ctx, rng, site, stocked, demand, on_hand, today: date) -> None:
-    """Weekly sales issues since the first receipt (reduced a little for slow movers)."""
+    """Fortnightly sales issues since the first receipt (some SKUs skip a fortnight: slow movers)."""
     first = today - timedelta(days=FMCG_WAVES[0] - 2)
     week = 0
-    while (day := first + timedelta(days=7 * week)) < today:
+    while (day := first + timedelta(days=14 * week)) < today:
         lines = []
         for item in stocked:
             key = (item.pk, site.pk)
             if rng.random() < 0.25:
                 continue  # no sale of this SKU this week: some will look slow-moving
-            quantity = max(1, round(demand[key] * rng.uniform(0.5, 1.3)))
-            if quantity <= on_hand[key] - demand[key]:
+            quantity = max(1, round(2 * demand[key] * rng.uniform(0.5, 1.3)))
+            if quantity <= on_hand[key] - 2 * demand[key]:
                 lines.append({"item_id": item.pk, "site_id": site.pk, "quantity": quantity})
                 on_hand[key] -= quantity
         if lines:
@@ -118,7 +118,7 @@ def _issue_history(ctx, rng, site, stocked, demand, on_hand, today: date) -> Non
                     "effective_date": day,
                     "reference_type": "demo.sale",
                     "reference_id": week + 1,
-                    "document_number": f"SO-DEMO-{site.code}-{week + 1:02d}",
+                    "document_number": f"OUT-DEMO-{site.code}-{week + 1:02d}",
                     "lines": lines,
                 },
             )
