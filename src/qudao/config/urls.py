@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/inventory/board/", include("qudao.inventory.views_board")),
+    path("admin/inventory/transfer-editor/", include("qudao.inventory.views_transfers")),
     path("inventory/", include("qudao.inventory.urls")),
     path("admin/", admin.site.urls),
 ]

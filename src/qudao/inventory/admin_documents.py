@@ -4,6 +4,7 @@ through the actions, which call the services (so the console obeys the same rule
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from qudao.core.errors import QudaoError
 from qudao.core.scoping import get_actor
 from qudao.inventory.models import StocktakeSession, Transfer, TransferDiscrepancy, TransferLine
 from qudao.inventory.services import stocktakes, transfer_receipts, transfers
+from qudao.inventory.states import TransferState
 
 
 def _run(modeladmin, request, queryset, service, done_message) -> None:
@@ -65,13 +67,25 @@ class TransferAdmin(QudaoModelAdmin):
         "note",
         "shipped_at",
         "received_at",
+        "edit_lines",
     )
     readonly_state_fields = fields
     inlines = [TransferLineInline]
     actions = ["ship_selected", "receive_all_selected", "close_selected", "cancel_selected"]
 
-    def has_add_permission(self, request):
-        return False  # drafts are created through the API (lines are validated by the service)
+    def add_view(self, request, form_url="", extra_context=None):
+        # a draft is written by the service from the line editor (the same rules as the API)
+        return HttpResponseRedirect(reverse("inventory_transfer_new"))
+
+    @admin.display(description=_("lines"))
+    def edit_lines(self, obj: Transfer) -> str:
+        if obj.pk is None or obj.state != TransferState.DRAFT:
+            return "—"
+        return format_html(
+            '<a class="qb-link" href="{}">{}</a>',
+            reverse("inventory_transfer_edit", args=[obj.pk]),
+            _("Edit lines"),
+        )
 
     def has_import_permission(self, request):
         return False
