@@ -221,3 +221,20 @@ def test_in_transit_comes_from_open_transfers(client, dealer, site):
     by_site = {r["site_id"]: r for r in client.get(BOARD).context["rows"]}
     assert by_site[destination.pk]["in_transit"] == 3
     assert by_site[site.pk]["in_transit"] == 0 and by_site[site.pk]["on_hand_total"] == 2
+
+
+def test_an_item_planned_for_a_site_but_never_received_shows_as_out_of_stock(client, dealer, site):
+    from qudao.inventory.services import reconcile_levels
+
+    login(client, dealer)
+    planned = make_item(dealer, sku="PLANNED-1")
+    ItemSiteSettings.objects.create(dealer=dealer, item=planned, site=site, safety_stock=Decimal(4))
+    ItemSiteSettings.objects.filter(item=planned).update(reorder_point=Decimal(6))  # no second level
+    response = client.get(BOARD, {"problems": "on"})
+    (row,) = response.context["rows"]
+    assert (row["item__sku"], row["site_id"], row["on_hand_total"]) == ("PLANNED-1", site.pk, 0)
+    assert row["is_out"] and row["is_problem"]  # out of stock outranks below safety
+    assert reconcile_levels(dealer) == []  # an empty level agrees with an empty ledger
+    receive(site, planned, 10)
+    (row,) = client.get(BOARD).context["rows"]
+    assert row["on_hand_total"] == 10 and not row["is_problem"]

@@ -18,6 +18,7 @@ from qudao.demo.fmcg import WAREHOUSES
 from qudao.inventory.health import evaluate_dealer
 from qudao.inventory.models import ItemSiteSettings
 from qudao.inventory.services import issue_stock, receive_stock
+from qudao.inventory.services.locations import ensure_planned_levels
 from qudao.inventory.services.transfers import create_transfer, ship_transfer
 
 #: receipt waves: days before today
@@ -143,6 +144,7 @@ def _settings(ctx, rng, site, stocked, demand, on_hand) -> None:
             )
         )
     ItemSiteSettings.objects.bulk_create(rows)
+    ensure_planned_levels([(row.item_id, row.site_id) for row in rows])
 
 
 def _transfer(ctx, rng, sites, items, on_hand) -> None:

@@ -98,3 +98,26 @@ def create_location(*, actor: Actor, data: Mapping[str, Any]) -> Location:
             details=[{"field": "code", "message": _("This code is already used at the site.")}]
         ) from exc
     return location
+
+
+def ensure_planned_levels(pairs: list[tuple[int, int]]) -> None:
+    """(item id, site id) pairs that have stock settings get an (empty) level at the site's default
+    location, so an item planned for a site but never received shows on the board as out of stock.
+    An empty level agrees with an empty ledger: reconciliation is unaffected."""
+    from qudao.inventory.models import StockLevel
+
+    sites = {site.pk: site for site in Site.objects.filter(pk__in={site for _item, site in pairs})}
+    rows = []
+    for item_id, site_id in sorted(set(pairs)):
+        location = get_default_location(sites[site_id])
+        rows.append(
+            StockLevel(
+                dealer_id=location.dealer_id,
+                item_id=item_id,
+                location_id=location.pk,
+                site_id=site_id,
+                lot_id=None,
+                is_virtual=False,
+            )
+        )
+    StockLevel.objects.bulk_create(rows, ignore_conflicts=True)
