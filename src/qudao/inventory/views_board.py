@@ -22,6 +22,7 @@ from qudao.core.scoping import Actor, get_actor, scoped
 from qudao.inventory.selectors_board import (
     BOARD_ORDERING,
     BoardFilters,
+    count_board,
     decorate_rows,
     get_item_stock,
     has_stock,
@@ -89,6 +90,7 @@ def board_view(request: HttpRequest) -> HttpResponse:
     form = BoardFilterForm(request.GET or None, actor=actor)
     filters = form.filters()
     paginator = Paginator(list_board(actor=actor, filters=filters), PAGE_SIZE)
+    paginator.count = count_board(actor=actor, filters=filters)  # cheaper than COUNT over the groups
     page = paginator.get_page(request.GET.get("page"))
     rows = decorate_rows(list(page.object_list))
     has_any_stock = bool(rows) or has_stock(actor=actor)

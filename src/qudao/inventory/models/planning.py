@@ -15,7 +15,7 @@ from qudao.core.scoping import ScopeSpec
 
 class ItemSiteSettings(DealerOwnedModel):
     item = models.ForeignKey(
-        "catalog.Item", on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
+        "catalog.Item", on_delete=models.PROTECT, related_name="site_settings", verbose_name=_("item")
     )
     site = models.ForeignKey("org.Site", on_delete=models.PROTECT, related_name="+", verbose_name=_("site"))
     safety_stock = QuantityField(_("safety stock"), default=0)
