@@ -268,10 +268,11 @@ def _values(spec: AlertSpec) -> dict[str, Any]:
 def _validated(dealer_id: int, kind: str, active: Mapping[str, Any]) -> dict[str, tuple[AlertSpec, dict]]:
     specs = {key: _spec(value) for key, value in active.items()}
     _check_many(dealer_id, kind, specs)
+    severities = set(AlertSeverity.values)  # (the enum builds this list on every access)
     out = {}
     for key, spec in specs.items():
         values = _values(spec)
-        if spec.severity not in AlertSeverity.values:
+        if spec.severity not in severities:
             raise _field_error(
                 "severity", _("Choose one of: %(values)s.") % {"values": ", ".join(AlertSeverity.values)}
             )
