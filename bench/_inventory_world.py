@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/qudao_bench"
 REFERENCE = "bench.order"
 
 

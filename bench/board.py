@@ -16,17 +16,14 @@ prints a table and writes bench/results/board.json.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import random
-import tempfile
 import time
 from decimal import Decimal
 
+from bench._postgres import bench_database
 from bench.common import percentile, print_table, write_result
-from bench.inventory import prepare_database
 
-DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/qudao_bench_board"
 SITES = 10
 
 
@@ -135,7 +132,7 @@ def measure(world: dict, repeat: int) -> dict[str, list[float]]:
         "first_page": {},
         "deep_page": {"page": "1500"},
         "only_problems": {"problems": "on"},
-        "search": {"q": "SKU-0042"},
+        "search": {"q": "SKU-00001"},
         "site_and_category": {"site": world["site_id"], "category": world["category_id"]},
         "sort_available": {"ordering": "-available"},
     }
@@ -177,36 +174,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not (1_000 <= args.rows <= 2_000_000 and 1 <= args.repeat <= 1000):
         parser.error("--rows 1000..2000000, --repeat 1..1000")
-    url = os.environ.get("QUDAO_BENCH_DATABASE_URL", "").strip() or DEFAULT_URL
-    prepare_database(url, drop=False)
-    with tempfile.TemporaryDirectory(prefix="qudao-bench-board-") as home:
-        os.environ.update(
-            {"QUDAO_DATABASE_URL": url, "QUDAO_HOME": home, "DJANGO_SETTINGS_MODULE": "qudao.config.settings"}
-        )
-        os.environ.pop("QUDAO_TESTING", None)
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-        from django.db import connection, connections
-
-        try:
-            call_command("migrate", interactive=False, verbosity=0)
-            call_command("collectstatic", interactive=False, verbosity=0)  # the page's template uses them
-            with connection.cursor() as cursor:
-                cursor.execute("SHOW server_version")
-                database = f"PostgreSQL {cursor.fetchone()[0]}"
-            began = time.monotonic()
-            world = build(args.rows)
-            setup = round(time.monotonic() - began, 1)
-            print(f"{database}: {world['levels']:,} levels built in {setup} s", flush=True)
-            timings = measure(world, args.repeat)
-            health = health_runs(world)
-        finally:
-            connections.close_all()
-            if not args.keep:
-                with contextlib.suppress(Exception):
-                    prepare_database(url, drop=True)
+    with bench_database(
+        "qudao_bench_board", prefix="qudao-bench-board-", static=True, keep=args.keep
+    ) as database:
+        began = time.monotonic()
+        world = build(args.rows)
+        setup = round(time.monotonic() - began, 1)
+        print(f"{database}: {world['levels']:,} levels built in {setup} s", flush=True)
+        timings = measure(world, args.repeat)
+        health = health_runs(world)
     rows, figures = [], {}
     for name, values in timings.items():
         p50, p99 = percentile(values, 0.5) * 1000, percentile(values, 0.99) * 1000

@@ -26,19 +26,15 @@ on a shared 2-core machine it moves far less with the other load than lines/s do
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import random
 import sys
-import tempfile
 import time
 from dataclasses import asdict, replace
 from decimal import Decimal
-from urllib.parse import urlsplit, urlunsplit
 
 from bench._inventory_phases import SQLSTATES, Phase, classify, documents, run_phase  # noqa: F401 (classify: part of the bench API)
 from bench._inventory_world import (
-    DEFAULT_URL,
     QUICK,
     REFERENCE,
     Sizes,
@@ -47,9 +43,8 @@ from bench._inventory_world import (
     build_world,
     load_history,
 )
+from bench._postgres import bench_database, prepare_database  # noqa: F401 (prepare_database: used by other benches)
 from bench.common import percentile, print_table, write_result
-
-PROTECTED_DATABASES = {"postgres", "template0", "template1", "test"}
 
 
 def top_up(world: World, level_site: int, stock: int) -> dict[int, Decimal]:
@@ -254,22 +249,6 @@ def run(sizes: Sizes, *, parallel: bool = True) -> tuple[dict, dict, list[list]]
     return data, figures, rows
 
 
-def prepare_database(url: str, *, drop: bool) -> None:
-    """Drop (when asked) and create the bench's own database, through the server's `postgres` database
-    (only CREATE/DROP DATABASE is sent there)."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name or name in PROTECTED_DATABASES or name.startswith("test"):
-        raise SystemExit(f"refusing to use database {name!r}: give the bench a database of its own")
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="qudao bench inventory", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes (about a minute)")
@@ -283,36 +262,9 @@ def main(argv: list[str] | None = None) -> int:
         sizes = replace(sizes, history_moves=args.history_moves)
     if not (1 <= sizes.workers <= 32 and 1_000 <= sizes.history_moves <= 5_000_000):
         parser.error("--workers 1..32, --history-moves 1000..5000000")
-    url = os.environ.get("QUDAO_BENCH_DATABASE_URL", "").strip() or DEFAULT_URL
-    if not url.startswith(("postgres://", "postgresql://")):
-        parser.error("QUDAO_BENCH_DATABASE_URL must name a PostgreSQL database")
-    prepare_database(url, drop=False)
-    with tempfile.TemporaryDirectory(prefix="qudao-bench-inventory-") as home:
-        os.environ.update(
-            {"QUDAO_DATABASE_URL": url, "QUDAO_HOME": home, "DJANGO_SETTINGS_MODULE": "qudao.config.settings"}
-        )
-        os.environ.pop("QUDAO_TESTING", None)
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-        from django.db import connection, connections
-
-        try:
-            began = time.monotonic()
-            call_command("migrate", interactive=False, verbosity=0)
-            with connection.cursor() as cursor:
-                cursor.execute("SHOW server_version")
-                database = f"PostgreSQL {cursor.fetchone()[0]}"
-            print(
-                f"{database}, {os.cpu_count()} CPUs, migrated in {time.monotonic() - began:.1f} s", flush=True
-            )
-            data, figures, rows = run(sizes)
-        finally:
-            connections.close_all()
-            if not args.keep:
-                with contextlib.suppress(Exception):
-                    prepare_database(url, drop=True)
+    with bench_database("qudao_bench", prefix="qudao-bench-inventory-", keep=args.keep) as database:
+        print(f"{database}, {os.cpu_count()} CPUs", flush=True)
+        data, figures, rows = run(sizes)
     print()
     print_table(
         [
