@@ -52,6 +52,16 @@ RESOURCES: dict[str, tuple[str, str]] = {
     "alerts": ("alerts.Alert", "pk"),
     "transfers": ("inventory.Transfer", "pk"),
     "stocktakes": ("inventory.StocktakeSession", "pk"),
+    "price-lists": ("pricing.PriceList", "pk"),
+    "price-list-items": ("pricing.PriceListItem", "pk"),
+    "floors": ("pricing.PriceFloor", "pk"),
+    "promotions": ("pricing.Promotion", "pk"),
+    "coupons": ("pricing.Coupon", "pk"),
+    "rebate-programs": ("pricing.RebateProgram", "pk"),
+    "orders": ("sales.SalesOrder", "pk"),
+    "invoices": ("finance.Invoice", "pk"),
+    "credit-notes": ("finance.CreditNote", "pk"),
+    "payments": ("finance.Payment", "pk"),
 }
 #: shared master data everyone signed in may read (not a leak)
 PUBLIC_READ = {"org.Region"}
@@ -85,7 +95,18 @@ def foreign_row(label: str, outsider_dealer: Company) -> Any:
     return qs.first()
 
 
-SWEPT_APPS = {"core", "org", "accounts", "catalog", "parties", "alerts", "inventory"}
+SWEPT_APPS = {
+    "core",
+    "org",
+    "accounts",
+    "catalog",
+    "parties",
+    "alerts",
+    "inventory",
+    "sales",
+    "pricing",
+    "finance",
+}
 VOLATILE_FIELDS = {"last_login", "last_used_at", "updated_at"}
 
 
@@ -162,6 +183,38 @@ def make_demo_documents() -> None:
     start_stocktake(actor=ROOT, session_id=session.pk)
 
 
+def make_demo_order() -> None:
+    """The demo has no orders yet: one draft order of a demo dealer, to sweep the order endpoints."""
+    from qudao.sales.services import create_order
+    from tests.inventory.factories import ROOT
+
+    dealer = Company.objects.filter(is_dealer=True).order_by("pk").first()
+    customer = apps.get_model("parties.Customer").objects.filter(dealer=dealer).order_by("pk").first()
+    item = (
+        apps.get_model("catalog.Item")
+        .objects.filter(dealer=dealer, list_price__isnull=False, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    create_order(
+        actor=ROOT, data={"customer_id": customer.pk, "lines": [{"item_id": item.pk, "quantity": 1}]}
+    )
+
+
+def make_demo_finance() -> None:
+    """The demo has no invoices yet: an issued invoice, a credit note and a payment of a demo dealer."""
+    from datetime import date
+
+    from qudao.finance.services import create_credit_note, record_payment
+    from tests.finance.factories import ROOT, make_issued_invoice
+
+    dealer = Company.objects.filter(is_dealer=True).order_by("pk").first()
+    customer = apps.get_model("parties.Customer").objects.filter(dealer=dealer).order_by("pk").first()
+    invoice = make_issued_invoice(dealer, customer, ["113.00"], on=date(2026, 1, 1))
+    create_credit_note(actor=ROOT, invoice_id=invoice.pk, data={"reason": "price", "amount": "3.00"})
+    record_payment(actor=ROOT, data={"customer_id": customer.pk, "method": "bank", "amount": "50.00"})
+
+
 def sample_value(name: str, schema: dict, components: dict, foreign_ids: dict[str, Any]) -> Any:
     if "$ref" in schema:
         return sample_value(name, components[schema["$ref"].split("/")[-1]], components, foreign_ids)
@@ -204,6 +257,8 @@ def test_every_endpoint_refuses_another_dealers_rows():
     load_demo(scale=1, seed=7)
     raise_demo_alert()
     make_demo_documents()
+    make_demo_order()
+    make_demo_finance()
     outsider = make_dealer(name="局外经销商")
     make_site(outsider, name="局外仓")
     client = ApiClient(make_user(outsider, username="outsider"))

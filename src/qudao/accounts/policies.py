@@ -23,6 +23,7 @@ API_SCOPE_APPS: tuple[str, ...] = (
     "alerts",
     "pricing",
     "sales",
+    "finance",
 )
 ALL_SCOPES = "*"
 READ, WRITE = "read", "write"

@@ -83,6 +83,53 @@ ALERTS_RESOLVE = ALERTS_ACK | {"alerts.change_alertresolution"}
 
 BASE = ORG_READ | CATALOG_READ | OWN_KEYS | ALERTS_ACK | INVENTORY_READ
 
+SALES_MODELS = ("sales.salesorder", "sales.salesorderline", "sales.orderevent", "sales.salessettings")
+SALES_READ = _union(SALES_MODELS, (VIEW,))
+SALES_ORDER = SALES_READ | _perms("sales.salesorder", (VIEW, ADD, CHANGE))
+SALES_ALL = SALES_ORDER | _perms("sales.salessettings", (VIEW, ADD, CHANGE))
+#: approvals of held orders: credit by finance, prices below the floor by managers
+SALES_APPROVE_CREDIT = {"sales.approve_credit_hold"}
+SALES_APPROVE_PRICE = {"sales.approve_price_exception"}
+
+PRICING_RULES = (
+    "pricing.pricelist",
+    "pricing.pricelistitem",
+    "pricing.pricefloor",
+    "pricing.promotion",
+    "pricing.bundlecomponent",
+    "pricing.coupon",
+    "pricing.rebateprogram",
+    "pricing.rebatetier",
+)
+PRICING_LEDGERS = (
+    "pricing.rebatevolume",
+    "pricing.rebatesettlementrun",
+    "pricing.rebatesettlement",
+    "pricing.rebatebalance",
+    "pricing.rebateledgerentry",
+)
+#: quoting needs to read the rules; managing them is for managers and admins; finance settles rebates
+PRICING_READ = _union(PRICING_RULES + PRICING_LEDGERS, (VIEW,))
+PRICING_WRITE = PRICING_READ | _union(PRICING_RULES)
+PRICING_SETTLE = PRICING_READ | {"pricing.add_rebatesettlementrun"}
+
+FINANCE_MODELS = (
+    "finance.invoice",
+    "finance.invoiceline",
+    "finance.creditnote",
+    "finance.creditnoteline",
+    "finance.payment",
+    "finance.paymentallocation",
+)
+#: receivables: finance users and dealer admins invoice, credit, record and reverse payments;
+#: managers read them
+FINANCE_READ = _union(FINANCE_MODELS, (VIEW,))
+FINANCE_ALL = (
+    FINANCE_READ
+    | _union(("finance.invoice", "finance.creditnote", "finance.payment"), (VIEW, ADD, CHANGE))
+    | {"finance.issue_invoice", "finance.cancel_invoice", "finance.reverse_payment"}
+)
+
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.DEALER_ADMIN: BASE
     | ORG_WRITE
@@ -91,7 +138,13 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | ACCESS_ADMIN
     | SYSTEM_READ
     | ALERTS_RESOLVE
-    | INVENTORY_ADMIN,
+    | INVENTORY_ADMIN
+    | SALES_ALL
+    | SALES_APPROVE_CREDIT
+    | SALES_APPROVE_PRICE
+    | PRICING_WRITE
+    | PRICING_SETTLE
+    | FINANCE_ALL,
     Role.MANAGER: BASE
     | CATALOG_WRITE
     | PARTIES_WRITE
@@ -99,13 +152,19 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | SYSTEM_READ
     | ACCESS_READ
     | ALERTS_RESOLVE
-    | INVENTORY_ALL,
+    | INVENTORY_ALL
+    | SALES_ALL
+    | SALES_APPROVE_PRICE
+    | PRICING_WRITE
+    | FINANCE_READ,
     Role.SALES_REP: BASE
     | PARTIES_READ
     | _perms("parties.customer", (VIEW, ADD, CHANGE))
     | _perms("parties.contact")
-    | _perms("parties.address"),
-    Role.WAREHOUSE_CLERK: BASE | _perms("catalog.barcode", (VIEW, ADD, CHANGE)) | INVENTORY_MOVE,
+    | _perms("parties.address")
+    | SALES_ORDER
+    | PRICING_READ,
+    Role.WAREHOUSE_CLERK: BASE | _perms("catalog.barcode", (VIEW, ADD, CHANGE)) | INVENTORY_MOVE | SALES_READ,
     Role.PURCHASER: BASE
     | _perms("catalog.item", (VIEW, ADD, CHANGE))
     | _perms("catalog.itemunit")
@@ -122,7 +181,11 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | PARTIES_READ
     | _perms("parties.customer", (VIEW, CHANGE))
     | SYSTEM_READ
-    | ACCESS_READ,
+    | ACCESS_READ
+    | SALES_READ
+    | SALES_APPROVE_CREDIT
+    | PRICING_SETTLE
+    | FINANCE_ALL,
     # A brand manager administers the brand's own users (the actor lists the brand among its
     # admin companies) and reads its authorised dealers' customers.
     Role.BRAND_MANAGER: BASE

@@ -31,11 +31,13 @@ def _mount() -> None:
     from qudao.alerts.api import router as alerts_router
     from qudao.catalog.api import router as catalog_router
     from qudao.core.routes import router as core_router
+    from qudao.finance.api import router as finance_router
     from qudao.inventory.api import router as inventory_router
     from qudao.org.api import router as org_router
     from qudao.parties.api import router as parties_router
     from qudao.pricing.api import router as pricing_router
     from qudao.sales.api import router as sales_router
+    from qudao.sales.api_orders import router as orders_router
 
     api.add_router("/system", core_router, tags=["system"])
     api.add_router("/org", org_router, tags=["organisation"])
@@ -46,6 +48,8 @@ def _mount() -> None:
     api.add_router("/alerts", alerts_router, tags=["alerts"])
     api.add_router("/pricing", pricing_router, tags=["pricing"])
     api.add_router("/sales", sales_router, tags=["sales"])
+    api.add_router("/orders", orders_router, tags=["sales"])
+    api.add_router("/finance", finance_router, tags=["finance"])
 
 
 _mount()

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "qudao.alerts",
     "qudao.pricing",
     "qudao.sales",
+    "qudao.finance",
 ]
 
 MIDDLEWARE = [

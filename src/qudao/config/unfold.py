@@ -86,6 +86,65 @@ UNFOLD = {
                 ],
             },
             {
+                "title": _("Sales"),
+                "separator": True,
+                "items": [
+                    _link(_("Order center"), "sales.salesorder", "shopping_cart"),
+                    {
+                        "title": _("Enter an order"),
+                        "icon": "add_shopping_cart",
+                        "link": lazy(_changelist, str)("admin:sales_salesorder_enter"),
+                        "permission": lambda request: request.user.has_perm("sales.add_salesorder"),
+                    },
+                    _link(_("Sales settings"), "sales.salessettings", "tune"),
+                ],
+            },
+            {
+                "title": _("Finance"),
+                "separator": True,
+                "items": [
+                    _link(_("Invoices"), "finance.invoice", "receipt"),
+                    _link(_("Credit notes"), "finance.creditnote", "undo"),
+                    _link(_("Payments"), "finance.payment", "payments"),
+                    {
+                        "title": _("Customer statement"),
+                        "icon": "description",
+                        "link": lazy(_changelist, str)("admin:finance_statement"),
+                        "permission": lambda request: request.user.has_perm("finance.view_invoice"),
+                    },
+                    {
+                        "title": _("Receivables ageing"),
+                        "icon": "hourglass_bottom",
+                        "link": lazy(_changelist, str)("admin:finance_ageing"),
+                        "permission": lambda request: request.user.has_perm("finance.view_invoice"),
+                    },
+                ],
+            },
+            {
+                "title": _("Pricing"),
+                "separator": True,
+                "items": [
+                    {
+                        "title": _("Price simulator"),
+                        "icon": "calculate",
+                        "link": lazy(_changelist, str)("admin:pricing_simulator"),
+                        "permission": lambda request: request.user.has_perm("pricing.view_pricelist"),
+                    },
+                    _link(_("Price lists"), "pricing.pricelist", "sell"),
+                    _link(_("Promotions"), "pricing.promotion", "campaign"),
+                    _link(_("Coupons"), "pricing.coupon", "confirmation_number"),
+                    _link(_("Price floors"), "pricing.pricefloor", "vertical_align_bottom"),
+                    _link(_("Rebate programs"), "pricing.rebateprogram", "savings"),
+                    {
+                        "title": _("Rebate accruals"),
+                        "icon": "trending_up",
+                        "link": lazy(_changelist, str)("admin:pricing_accruals"),
+                        "permission": lambda request: request.user.has_perm("pricing.view_rebateprogram"),
+                    },
+                    _link(_("Rebate ledger"), "pricing.rebateledgerentry", "account_balance_wallet"),
+                ],
+            },
+            {
                 "title": _("Monitoring"),
                 "separator": True,
                 "items": [

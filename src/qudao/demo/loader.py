@@ -17,6 +17,7 @@ from qudao.demo import auto, fmcg, inventory
 from qudao.demo.auto_catalog import load_auto_catalog
 from qudao.demo.base import DemoContext
 from qudao.demo.errors import DemoAlreadyLoaded, DemoScaleInvalid
+from qudao.demo.pricing import load_fmcg_pricing
 from qudao.demo.summary import DemoSummary, DemoUser
 from qudao.demo.users import USERS, demo_password_hash, ensure_platform_admin, load_users
 from qudao.org.models import Company
@@ -68,6 +69,8 @@ def load_demo(*, scale: int = 1, seed: int = DEFAULT_SEED, stdout: TextIO | None
             fmcg.load_fmcg_catalog(ctx)
         with ctx.step(_("FMCG customers")):
             fmcg.load_fmcg_customers(ctx)
+        with ctx.step(_("FMCG pricing")):
+            load_fmcg_pricing(ctx)
         with ctx.step(_("stock")):
             inventory.load_fmcg_stock(ctx)
             inventory.load_auto_stock(ctx)

@@ -7,3 +7,6 @@ class SalesConfig(AppConfig):
     label = "sales"
     verbose_name = _("Sales")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from qudao.sales import subscribers  # noqa: F401

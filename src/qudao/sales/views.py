@@ -1,0 +1,66 @@
+"""Staff order entry in the console: parse the form, call one service, show every error inline."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from qudao.core.errors import QudaoError
+from qudao.core.scoping import get_actor
+from qudao.sales import services
+from qudao.sales.forms import OrderEntryForm, OrderLineFormSet
+from qudao.sales.states import OrderSource
+
+
+def enter_order(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("sales.add_salesorder"):
+        raise PermissionDenied
+    actor = get_actor(request)
+    form = OrderEntryForm(request.POST or None, actor=actor)
+    lines = OrderLineFormSet(request.POST or None, form_kwargs={"actor": actor}, prefix="lines")
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        data = {
+            "customer_id": form.cleaned_data["customer"].pk,
+            "source": OrderSource.CONSOLE,
+            "external_reference": form.cleaned_data["external_reference"],
+            "requested_date": form.cleaned_data["requested_date"],
+            "notes": form.cleaned_data["notes"],
+            "lines": [
+                {"item_id": row["item"].pk, "quantity": row["quantity"]}
+                for row in lines.cleaned_data
+                if row.get("item") and row.get("quantity")
+            ],
+        }
+        try:
+            order, _created = services.submit_order(
+                actor=actor, data=data, confirm=form.cleaned_data["confirm"]
+            )
+        except QudaoError as exc:
+            details = exc.details if isinstance(exc.details, list) else []
+            errors = [exc.render()] + [
+                f"{d.get('field', '')}: {d.get('message', '')}" for d in details if isinstance(d, dict)
+            ]
+        else:
+            messages.success(
+                request,
+                _("Order %(number)s saved (%(state)s).")
+                % {
+                    "number": order.number,
+                    "state": order.get_state_display(),
+                },
+            )
+            return redirect(reverse("admin:sales_salesorder_change", args=[order.pk]))
+    context = {
+        "title": _("Enter an order"),
+        "form": form,
+        "lines": lines,
+        "errors": errors,
+        "opts": None,
+    }
+    context.update(admin.site.each_context(request))
+    return render(request, "sales/enter_order.html", context)

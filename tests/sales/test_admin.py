@@ -1,0 +1,117 @@
+"""The order center in the console: list, order page, staff entry, actions."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from qudao.sales.models import SalesOrder
+from tests.factories import make_user
+from tests.inventory.factories import reserved
+from tests.sales.factories import make_world, submit
+
+pytestmark = pytest.mark.django_db
+LIST = "/admin/sales/salesorder/"
+
+
+@pytest.fixture
+def staff(dealer):
+    client = Client()
+    client.force_login(make_user(dealer, is_staff=True))
+    return client
+
+
+def test_order_center_list_is_scoped_and_has_no_n_plus_1(staff, dealer, other_dealer):
+    world = make_world(dealer)
+    orders = [submit(world, [1, 1, 1]) for _ in range(3)]
+    foreign = submit(make_world(other_dealer), [1, 1, 1])
+    page = staff.get(LIST)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert all(f"/salesorder/{o.pk}/" in text for o in orders) and f"/salesorder/{foreign.pk}/" not in text
+
+    more = [submit(world, [1, 0, 0]) for _ in range(5)]
+    with CaptureQueriesContext(connection) as few:
+        staff.get(LIST)
+    with CaptureQueriesContext(connection) as many:
+        assert more[0].number in staff.get(LIST).content.decode()
+    assert len(many.captured_queries) == len(few.captured_queries)
+    # filters and exact search
+    assert orders[0].number in staff.get(LIST, {"q": orders[0].number}).content.decode()
+    assert staff.get(LIST, {"state__exact": "confirmed", "site_id": world.shanghai.pk}).status_code == 200
+    by_customer = staff.get(LIST, {"customer_id": world.customer.pk}).content.decode()
+    assert f"/salesorder/{orders[0].pk}/" in by_customer
+    assert foreign.customer.name not in by_customer  # the filter's choices are the user's own
+
+
+def test_order_page_shows_lines_explanations_plan_and_timeline(staff, dealer):
+    world = make_world(dealer, stock={"shanghai": 10, "hangzhou": 10})
+    order = submit(world, [1, 2, 3])
+    page = staff.get(f"{LIST}{order.pk}/change/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert order.number in text
+    assert "score (lower is better)" in text and world.hangzhou.code in text
+    assert "One site can ship everything" in text
+    assert "confirmed" in text  # timeline
+
+
+def test_staff_enters_an_order(staff, dealer):
+    world = make_world(dealer, items=2)
+    form = staff.get(f"{LIST}enter/")
+    assert form.status_code == 200
+    response = staff.post(
+        f"{LIST}enter/",
+        {
+            "customer": world.customer.pk,
+            "confirm": "on",
+            "lines-TOTAL_FORMS": "2",
+            "lines-INITIAL_FORMS": "0",
+            "lines-MIN_NUM_FORMS": "0",
+            "lines-MAX_NUM_FORMS": "20",
+            "lines-0-item": world.items[0].pk,
+            "lines-0-quantity": "2",
+            "lines-1-item": world.items[1].pk,
+            "lines-1-quantity": "1",
+        },
+    )
+    assert response.status_code == 302
+    order = SalesOrder.objects.get()
+    assert (order.source, order.state, order.total) == ("console", "confirmed", Decimal("339.00"))
+    assert reserved(world.items[0]) == 2
+
+
+def test_staff_entry_shows_service_errors(staff, dealer):
+    world = make_world(dealer, items=1)
+    response = staff.post(
+        f"{LIST}enter/",
+        {
+            "customer": world.customer.pk,
+            "lines-TOTAL_FORMS": "1",
+            "lines-INITIAL_FORMS": "0",
+            "lines-MIN_NUM_FORMS": "0",
+            "lines-MAX_NUM_FORMS": "20",
+        },
+    )
+    assert response.status_code == 200
+    assert "Give at least one line." in response.content.decode()
+    assert not SalesOrder.objects.exists()
+
+
+def test_actions_call_the_services(staff, dealer):
+    world = make_world(dealer, items=1, stock={})
+    draft = submit(world, [2], confirm=False)
+    backordered = submit(world, [3])
+    staff.post(LIST, {"action": "confirm_selected", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.state == "confirmed"
+    from tests.inventory.factories import receive
+
+    receive(world.shanghai, world.items[0], 10)
+    staff.post(LIST, {"action": "allocate_wave", "_selected_action": [draft.pk, backordered.pk]})
+    assert reserved(world.items[0]) == 5
+    staff.post(LIST, {"action": "cancel_selected", "_selected_action": [backordered.pk]})
+    backordered.refresh_from_db()
+    assert backordered.state == "cancelled" and reserved(world.items[0]) == 2
