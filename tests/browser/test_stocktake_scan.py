@@ -66,6 +66,12 @@ def test_scan_units_and_a_case_then_post_variances(browser, live_server, artifac
         page.wait_for_selector(".message.ok")
         assert "Posted: 1 adjustments." in page.locator(".message.ok").inner_text()
         page.screenshot(path=str(artifacts / "stocktake-review-375.png"), full_page=True)
+
+        # the board shows the counted quantity (20 in stock before, 26 counted)
+        page.goto(f"{live_server.url}/admin/inventory/board/?q={item.sku}")
+        row = page.locator(f"#board-table tbody tr[data-item='{item.pk}'][data-site='{site.pk}']")
+        assert row.locator("td.qb-num").first.inner_text().strip() == "26"
+        page.screenshot(path=str(artifacts / "stocktake-board-375.png"), full_page=True)
     finally:
         context.close()
     assert on_hand(item, site) == Decimal(26)
