@@ -154,3 +154,24 @@ class OutboxEventAdmin(QudaoReadOnlyAdmin):
     def has_change_permission(self, request, obj=None):
         # The retry action needs change permission on the list; records themselves stay read only.
         return obj is None and request.user.has_perm("core.view_outboxevent")
+
+
+def run_for_each(modeladmin, request, queryset, service, done_message) -> None:
+    """An admin action's loop: call `service(actor, pk)` for each selected row (pk order) and report
+    every success in one message and every refusal (a QudaoError) on its row — the same services as
+    the API, so the console obeys the same rules."""
+    from django.contrib import messages
+
+    from qudao.core.errors import QudaoError
+    from qudao.core.scoping import get_actor
+
+    actor = get_actor(request)
+    done = 0
+    for obj in queryset.order_by("pk"):
+        try:
+            service(actor, obj.pk)
+            done += 1
+        except QudaoError as exc:
+            modeladmin.message_user(request, f"{obj}: {exc.render()}", messages.ERROR)
+    if done:
+        modeladmin.message_user(request, done_message % {"count": done}, messages.SUCCESS)

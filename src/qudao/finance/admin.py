@@ -11,23 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 
 from qudao.core.admin import QudaoModelAdmin, QudaoReadOnlyAdmin
-from qudao.core.errors import QudaoError
-from qudao.core.scoping import get_actor
+from qudao.core.admin import run_for_each as _run
 from qudao.finance import admin_pages, services
 from qudao.finance.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, Payment, PaymentAllocation
-
-
-def _run(modeladmin, request, queryset, service, done_message) -> None:
-    actor = get_actor(request)
-    done = 0
-    for obj in queryset.order_by("pk"):
-        try:
-            service(actor, obj.pk)
-            done += 1
-        except QudaoError as exc:
-            modeladmin.message_user(request, f"{obj}: {exc.render()}", messages.ERROR)
-    if done:
-        modeladmin.message_user(request, done_message % {"count": done}, messages.SUCCESS)
 
 
 class ReadOnlyInline(TabularInline):

@@ -3,7 +3,7 @@ through the actions, which call the services (so the console obeys the same rule
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -11,25 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 
 from qudao.core.admin import QudaoModelAdmin
-from qudao.core.errors import QudaoError
+from qudao.core.admin import run_for_each as _run
 from qudao.core.scoping import get_actor
 from qudao.inventory.models import StocktakeSession, Transfer, TransferDiscrepancy, TransferLine
 from qudao.inventory.services import stocktakes, transfer_receipts, transfers
 from qudao.inventory.states import TransferState
-
-
-def _run(modeladmin, request, queryset, service, done_message) -> None:
-    """Call `service(actor=…, pk)` for each selected row; report successes and every error."""
-    actor = get_actor(request)
-    done = 0
-    for obj in queryset.order_by("pk"):
-        try:
-            service(actor, obj.pk)
-            done += 1
-        except QudaoError as exc:
-            modeladmin.message_user(request, f"{obj}: {exc.render()}", messages.ERROR)
-    if done:
-        modeladmin.message_user(request, done_message % {"count": done}, messages.SUCCESS)
 
 
 class TransferLineInline(TabularInline):

@@ -13,6 +13,7 @@ from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import DropdownFilter, RangeDateTimeFilter
 
 from qudao.core.admin import QudaoModelAdmin
+from qudao.core.admin import run_for_each as _run
 from qudao.core.errors import QudaoError
 from qudao.core.scoping import get_actor, scoped
 from qudao.sales import admin_display, services
@@ -28,19 +29,6 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self.object_list.order_by()[:COUNT_CAP].count()
-
-
-def _run(modeladmin, request, queryset, service, done_message) -> None:
-    actor = get_actor(request)
-    done = 0
-    for obj in queryset.order_by("pk"):
-        try:
-            service(actor, obj.pk)
-            done += 1
-        except QudaoError as exc:
-            modeladmin.message_user(request, f"{obj}: {exc.render()}", messages.ERROR)
-    if done:
-        modeladmin.message_user(request, done_message % {"count": done}, messages.SUCCESS)
 
 
 def scoped_choice_filter(field: str, model_label: str, title):
