@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from qudao.accounts.models import User
 from qudao.core.scoping import build_actor
-from qudao.demo import auto, fmcg, inventory
+from qudao.demo import auto, fmcg, inventory, orders
 from qudao.demo.auto_catalog import load_auto_catalog
 from qudao.demo.base import DemoContext
 from qudao.demo.errors import DemoAlreadyLoaded, DemoScaleInvalid
@@ -74,6 +74,8 @@ def load_demo(*, scale: int = 1, seed: int = DEFAULT_SEED, stdout: TextIO | None
         with ctx.step(_("stock")):
             inventory.load_fmcg_stock(ctx)
             inventory.load_auto_stock(ctx)
+        with ctx.step(_("FMCG orders and receivables")):
+            orders.load_fmcg_orders(ctx)
     summary.users.insert(
         0,
         DemoUser(

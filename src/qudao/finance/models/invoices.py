@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from qudao.core.models import DealerOwnedModel
@@ -14,6 +16,16 @@ from qudao.finance.models._fields import fk, user_fk
 from qudao.finance.states import INVOICE_MACHINE, CreditReason, InvoiceState
 
 RATE = {"max_digits": 5, "decimal_places": 4, "default": 0}
+
+
+#: half a cent: SQLite keeps decimals as binary floating point, so an exact equality of a sum can
+#: fail on the last bit (108.25 + 15.20 ≠ 123.45); PostgreSQL's numeric is exact either way
+_HALF_CENT = Value(Decimal("0.005"))
+
+
+def _about(left, right) -> Q:
+    """left = right, to the cent, as a CHECK that holds on both databases."""
+    return Q(**{f"{left.name}__gte": right - _HALF_CENT, f"{left.name}__lte": right + _HALF_CENT})
 
 
 class Invoice(DealerOwnedModel):
@@ -70,11 +82,12 @@ class Invoice(DealerOwnedModel):
                 name="finance_invoice_amounts_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(open_amount=F("total") - F("amount_paid") - F("amount_credited")),
+                condition=_about(F("open_amount"), F("total") - F("amount_paid") - F("amount_credited")),
                 name="finance_invoice_open_is_rest",
             ),
             models.CheckConstraint(
-                condition=Q(total=F("net_total") + F("tax_total")), name="finance_invoice_total_is_net_tax"
+                condition=_about(F("total"), F("net_total") + F("tax_total")),
+                name="finance_invoice_total_is_net_tax",
             ),
             models.CheckConstraint(condition=Q(due_date__gte=F("invoice_date")), name="finance_invoice_due"),
         ]
@@ -129,7 +142,7 @@ class InvoiceLine(DealerOwnedModel):
             models.UniqueConstraint(fields=["invoice", "line_no"], name="finance_invoiceline_no_unique"),
             models.CheckConstraint(condition=Q(quantity__gte=0), name="finance_invoiceline_qty"),
             models.CheckConstraint(
-                condition=Q(amount__gte=0) & Q(amount=F("net_amount") + F("tax_amount")),
+                condition=Q(amount__gte=0) & _about(F("amount"), F("net_amount") + F("tax_amount")),
                 name="finance_invoiceline_amounts",
             ),
             models.CheckConstraint(
@@ -176,7 +189,7 @@ class CreditNote(DealerOwnedModel):
         constraints = [
             models.UniqueConstraint(fields=["dealer", "number"], name="finance_creditnote_number_unique"),
             models.CheckConstraint(
-                condition=Q(total__gt=0) & Q(total=F("net_total") + F("tax_total")),
+                condition=Q(total__gt=0) & _about(F("total"), F("net_total") + F("tax_total")),
                 name="finance_creditnote_total",
             ),
         ]
@@ -211,7 +224,7 @@ class CreditNoteLine(DealerOwnedModel):
         ordering = ["credit_note_id", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(amount__gt=0) & Q(amount=F("net_amount") + F("tax_amount")),
+                condition=Q(amount__gt=0) & _about(F("amount"), F("net_amount") + F("tax_amount")),
                 name="finance_creditnoteline_amounts",
             ),
         ]

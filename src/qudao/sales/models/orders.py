@@ -3,9 +3,11 @@ explanations and fulfilment quantities (all in the item's base unit)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from qudao.core.models import DealerOwnedModel
@@ -229,7 +231,10 @@ class SalesOrderLine(DealerOwnedModel):
                 name="sales_line_quantities_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(reserved_quantity__lte=F("quantity") - F("shipped_quantity"))
+                # (+ half of the last place: SQLite subtracts decimals in binary floating point)
+                condition=Q(
+                    reserved_quantity__lte=F("quantity") - F("shipped_quantity") + Value(Decimal("0.0005"))
+                )
                 & Q(backordered_quantity__lte=F("quantity") - F("shipped_quantity"))
                 & Q(shipped_quantity__lte=F("quantity"))
                 & Q(delivered_quantity__lte=F("shipped_quantity"))
