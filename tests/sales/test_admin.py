@@ -70,10 +70,10 @@ def test_staff_enters_an_order(staff, dealer):
             "lines-TOTAL_FORMS": "2",
             "lines-INITIAL_FORMS": "0",
             "lines-MIN_NUM_FORMS": "0",
-            "lines-MAX_NUM_FORMS": "20",
-            "lines-0-item": world.items[0].pk,
+            "lines-MAX_NUM_FORMS": "50",
+            "lines-0-code": world.items[0].sku,
             "lines-0-quantity": "2",
-            "lines-1-item": world.items[1].pk,
+            "lines-1-code": world.items[1].sku,
             "lines-1-quantity": "1",
         },
     )
@@ -92,12 +92,79 @@ def test_staff_entry_shows_service_errors(staff, dealer):
             "lines-TOTAL_FORMS": "1",
             "lines-INITIAL_FORMS": "0",
             "lines-MIN_NUM_FORMS": "0",
-            "lines-MAX_NUM_FORMS": "20",
+            "lines-MAX_NUM_FORMS": "50",
         },
     )
     assert response.status_code == 200
     assert "Give at least one line." in response.content.decode()
     assert not SalesOrder.objects.exists()
+
+
+def _entry(customer, *rows):
+    data = {
+        "customer": customer.pk,
+        "confirm": "on",
+        "lines-TOTAL_FORMS": str(len(rows)),
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "50",
+    }
+    for n, (code, quantity) in enumerate(rows):
+        data[f"lines-{n}-code"] = code
+        data[f"lines-{n}-quantity"] = quantity
+    return data
+
+
+def test_staff_scans_a_case_barcode_and_orders_cases(staff, dealer):
+    from tests.catalog.factories import make_barcode, make_item_unit, make_unit
+
+    world = make_world(dealer, items=1)
+    case = make_unit(dealer, code="CS", name="箱")
+    make_item_unit(world.items[0], case, 12)
+    make_barcode(world.items[0], "6901234567892", unit_of_measure=case)
+    response = staff.post(f"{LIST}enter/", _entry(world.customer, ("6901234567892", "2")))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    line = SalesOrder.objects.get().lines.get()
+    assert (line.quantity_entered, line.unit_id, line.quantity) == (Decimal(2), case.pk, Decimal(24))
+    assert reserved(world.items[0]) == 24
+
+
+def test_staff_entry_reports_unknown_codes_on_their_rows_and_writes_nothing(staff, dealer):
+    world = make_world(dealer, items=1)
+    other = make_world(dealer.__class__.objects.create(code="OTHER", name="别家", is_dealer=True), items=1)
+    response = staff.post(
+        f"{LIST}enter/",
+        _entry(world.customer, (world.items[0].sku, "1"), ("NO-SUCH-SKU", "1"), (other.items[0].sku, "1")),
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert text.count("No item with this SKU or barcode.") == 2
+    assert not SalesOrder.objects.exists()
+
+
+def test_staff_entry_asks_for_the_missing_half_of_a_row(staff, dealer):
+    world = make_world(dealer, items=1)
+    response = staff.post(f"{LIST}enter/", _entry(world.customer, (world.items[0].sku, ""), ("", "3")))
+    text = response.content.decode()
+    assert "Give a quantity for this item." in text and "Give the SKU or barcode of this line." in text
+    assert not SalesOrder.objects.exists()
+
+
+def test_staff_entry_picks_the_customer_by_search(staff, dealer):
+    world = make_world(dealer, items=1)
+    page = staff.get(f"{LIST}enter/").content.decode()
+    assert "admin-autocomplete" in page and world.customer.name not in page  # no full list of customers
+    found = staff.get(
+        "/admin/autocomplete/",
+        {
+            "term": world.customer.name[:2],
+            "app_label": "sales",
+            "model_name": "salesorder",
+            "field_name": "customer",
+        },
+    )
+    assert found.status_code == 200
+    assert [r["id"] for r in found.json()["results"]] == [str(world.customer.pk)]
 
 
 def test_actions_call_the_services(staff, dealer):
