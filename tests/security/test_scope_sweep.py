@@ -59,6 +59,7 @@ RESOURCES: dict[str, tuple[str, str]] = {
     "coupons": ("pricing.Coupon", "pk"),
     "rebate-programs": ("pricing.RebateProgram", "pk"),
     "orders": ("sales.SalesOrder", "pk"),
+    "shipments": ("sales.Shipment", "pk"),
     "invoices": ("finance.Invoice", "pk"),
     "credit-notes": ("finance.CreditNote", "pk"),
     "payments": ("finance.Payment", "pk"),
@@ -201,6 +202,17 @@ def make_demo_order() -> None:
     )
 
 
+def make_demo_shipment() -> None:
+    """A confirmed order of a demo dealer with a draft shipment, to sweep the fulfilment endpoints."""
+    from qudao.sales.services import create_shipment
+    from tests.inventory.factories import ROOT, receive
+    from tests.sales.factories import make_world, submit
+
+    world = make_world(Company.objects.filter(is_dealer=True).order_by("pk").first(), items=1, stock={})
+    receive(world.shanghai, world.items[0], 5)
+    create_shipment(actor=ROOT, order_id=submit(world, [2]).pk, data={})
+
+
 def make_demo_finance() -> None:
     """The demo has no invoices yet: an issued invoice, a credit note and a payment of a demo dealer."""
     from datetime import date
@@ -258,6 +270,7 @@ def test_every_endpoint_refuses_another_dealers_rows():
     raise_demo_alert()
     make_demo_documents()
     make_demo_order()
+    make_demo_shipment()
     make_demo_finance()
     outsider = make_dealer(name="局外经销商")
     make_site(outsider, name="局外仓")

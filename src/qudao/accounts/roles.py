@@ -84,8 +84,11 @@ ALERTS_RESOLVE = ALERTS_ACK | {"alerts.change_alertresolution"}
 BASE = ORG_READ | CATALOG_READ | OWN_KEYS | ALERTS_ACK | INVENTORY_READ
 
 SALES_MODELS = ("sales.salesorder", "sales.salesorderline", "sales.orderevent", "sales.salessettings")
-SALES_READ = _union(SALES_MODELS, (VIEW,))
-SALES_ORDER = SALES_READ | _perms("sales.salesorder", (VIEW, ADD, CHANGE))
+FULFILMENT_MODELS = ("sales.shipment", "sales.shipmentline", "sales.shipmentpackage", "sales.deliveryproof")
+SALES_READ = _union(SALES_MODELS + FULFILMENT_MODELS, (VIEW,))
+#: fulfilment: draft, ship and cancel shipments; capture the proof of delivery
+SALES_SHIP = _perms("sales.shipment", (VIEW, ADD, CHANGE)) | _perms("sales.deliveryproof", (VIEW, ADD))
+SALES_ORDER = SALES_READ | _perms("sales.salesorder", (VIEW, ADD, CHANGE)) | SALES_SHIP
 SALES_ALL = SALES_ORDER | _perms("sales.salessettings", (VIEW, ADD, CHANGE))
 #: approvals of held orders: credit by finance, prices below the floor by managers
 SALES_APPROVE_CREDIT = {"sales.approve_credit_hold"}
@@ -164,7 +167,11 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | _perms("parties.address")
     | SALES_ORDER
     | PRICING_READ,
-    Role.WAREHOUSE_CLERK: BASE | _perms("catalog.barcode", (VIEW, ADD, CHANGE)) | INVENTORY_MOVE | SALES_READ,
+    Role.WAREHOUSE_CLERK: BASE
+    | _perms("catalog.barcode", (VIEW, ADD, CHANGE))
+    | INVENTORY_MOVE
+    | SALES_READ
+    | SALES_SHIP,
     Role.PURCHASER: BASE
     | _perms("catalog.item", (VIEW, ADD, CHANGE))
     | _perms("catalog.itemunit")
