@@ -133,6 +133,9 @@ FINANCE_ALL = (
     | {"finance.issue_invoice", "finance.cancel_invoice", "finance.reverse_payment"}
 )
 
+#: the retailer portal: dealer staff let retailer users order for their stores
+PORTAL_ACCESS = _perms("portal.portalaccess", (VIEW, ADD, CHANGE))
+
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.DEALER_ADMIN: BASE
     | ORG_WRITE
@@ -147,7 +150,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | SALES_APPROVE_PRICE
     | PRICING_WRITE
     | PRICING_SETTLE
-    | FINANCE_ALL,
+    | FINANCE_ALL
+    | PORTAL_ACCESS,
     Role.MANAGER: BASE
     | CATALOG_WRITE
     | PARTIES_WRITE
@@ -159,14 +163,16 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | SALES_ALL
     | SALES_APPROVE_PRICE
     | PRICING_WRITE
-    | FINANCE_READ,
+    | FINANCE_READ
+    | PORTAL_ACCESS,
     Role.SALES_REP: BASE
     | PARTIES_READ
     | _perms("parties.customer", (VIEW, ADD, CHANGE))
     | _perms("parties.contact")
     | _perms("parties.address")
     | SALES_ORDER
-    | PRICING_READ,
+    | PRICING_READ
+    | PORTAL_ACCESS,
     Role.WAREHOUSE_CLERK: BASE
     | _perms("catalog.barcode", (VIEW, ADD, CHANGE))
     | INVENTORY_MOVE

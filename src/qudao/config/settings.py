@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "qudao.pricing",
     "qudao.sales",
     "qudao.finance",
+    "qudao.portal",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ urlpatterns = [
     path("admin/inventory/board/", include("qudao.inventory.views_board")),
     path("admin/inventory/transfer-editor/", include("qudao.inventory.views_transfers")),
     path("inventory/", include("qudao.inventory.urls")),
+    path("portal/", include("qudao.portal.urls_portal")),
+    path("assistant/", include("qudao.portal.urls_assistant")),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:
