@@ -81,6 +81,25 @@ def emit_many(
     return events
 
 
+def emit_each(
+    events: list[tuple[str, dict[str, Any]]], *, dealer_id: int | None = None, actor_id: int | None = None
+) -> list[OutboxEvent]:
+    """`emit` for several events of any topics written together (one change announced in steps,
+    e.g. an order created and confirmed in one request): one INSERT for the events, one for their
+    deliveries (if any), in the given order."""
+    if not events:
+        return []
+    rows = OutboxEvent.objects.bulk_create(
+        [OutboxEvent(topic=t, payload=p, dealer_id=dealer_id, actor_id=actor_id) for t, p in events]
+    )
+    deliveries = [OutboxDelivery(event=e, subscriber=n) for e in rows for n in subscribers_for(e.topic)]
+    if deliveries:
+        OutboxDelivery.objects.bulk_create(deliveries)
+        ids = sorted({d.event.pk for d in deliveries})
+        transaction.on_commit(lambda: [_enqueue(pk) for pk in ids])
+    return rows
+
+
 def _enqueue(event_id: int) -> None:
     from qudao.core.tasks import deliver_event_task
 

@@ -86,13 +86,23 @@ def writable_by_pk(actor: Actor, queryset, values: Sequence[Any]) -> dict[int, A
     return {row.pk: row for row in scoped(queryset, actor, for_write=True).filter(pk__in=ids)}
 
 
-def parse_lines(actor: Actor, raw_lines: Sequence[Mapping[str, Any]], problems: Problems) -> list[Line]:
+def parse_lines(
+    actor: Actor,
+    raw_lines: Sequence[Mapping[str, Any]],
+    problems: Problems,
+    *,
+    known: tuple[Mapping[int, Item], Mapping[int, Site]] | None = None,
+) -> list[Line]:
+    """`known`: (items with their base unit, sites) the caller has already read and authorised."""
     if not raw_lines:
         problems.add(ValidationFailed, "lines", _("Give at least one line."))
-    items = writable_by_pk(
-        actor, Item.objects.select_related("base_unit"), [raw.get("item_id") for raw in raw_lines]
-    )
-    sites = writable_by_pk(actor, Site.objects.all(), [raw.get("site_id") for raw in raw_lines])
+    if known is not None:
+        items, sites = known
+    else:
+        items = writable_by_pk(
+            actor, Item.objects.select_related("base_unit"), [raw.get("item_id") for raw in raw_lines]
+        )
+        sites = writable_by_pk(actor, Site.objects.all(), [raw.get("site_id") for raw in raw_lines])
     lines = []
     for n, raw in enumerate(raw_lines):
         name = f"lines.{n}"

@@ -2,13 +2,15 @@
 the inventory, back-order the rest; allocate back-orders when stock arrives; waves of pending orders.
 
 Availability is read with one query over every (item × site) of the dealer, locking those stock
-levels in primary-key order — the inventory's locking protocol — so the plan is computed on the
-quantities the reservation then takes: two orders never plan on the same free unit."""
+levels in primary-key order — the inventory's locking protocol (inventory `lock_stock`) — so the plan
+is computed on the quantities the reservation then takes from the same locked rows (`reserve_stock(…,
+locked=…)`): two orders never plan on the same free unit."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -16,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qudao.catalog.choices import ItemKind
+from qudao.catalog.models import Item
 from qudao.core.bulk import update_rows
 from qudao.core.scoping import Actor
-from qudao.inventory.models import StockLevel
-from qudao.inventory.services import reserve_stock
+from qudao.inventory.services.reservations import LockedStock, lock_stock, reserve_stock
 from qudao.org.models import Site, SiteKind
 from qudao.sales.models import SalesOrder, SalesOrderLine, SalesSettings
 from qudao.sales.policies.allocation import Costs, NeedLine, Plan, SiteOption, choose_sites
@@ -45,29 +47,113 @@ def candidate_sites(dealer_id: int) -> list[Site]:
     )
 
 
-def lock_availability(
-    dealer_id: int, item_ids: Sequence[int], site_ids: Sequence[int]
-) -> dict[tuple[int, int], Decimal]:
-    """Free stock per (item, site), one query; the levels stay locked until the transaction ends."""
-    rows = (
-        StockLevel.objects.select_for_update(of=("self",))
-        .filter(
-            dealer_id=dealer_id, is_virtual=False, item_id__in=sorted(set(item_ids)), site_id__in=site_ids
-        )
-        .order_by("pk")
-        .values_list("item_id", "site_id", "on_hand", "reserved")
-    )
-    free: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    for item_id, site_id, on_hand, reserved in rows:
-        free[(item_id, site_id)] += on_hand - reserved
-    return free
-
-
 def _site_option(site: Site, settings: SalesSettings) -> SiteOption:
     lat, lng = site.latitude, site.longitude
     if (lat is None or lng is None) and site.region is not None:
         lat, lng = site.region.latitude, site.region.longitude
     return SiteOption(site.pk, lat, lng, settings.site_priority(site.pk))
+
+
+def line_key(line: SalesOrderLine) -> str:
+    """A line's key in a plan: its id, or (not written yet) its number."""
+    return str(line.pk) if line.pk is not None else f"new:{line.line_no}"
+
+
+@dataclass
+class Allocation:
+    """A plan computed on locked stock (the levels stay locked until the transaction ends), not yet
+    reserved: `plan_allocation` → (write the lines, `rekey`) → `reserve_allocation` → `apply_allocation`."""
+
+    plan: Plan
+    stocked: list[SalesOrderLine]
+    #: line key → base quantity to allocate
+    needs: dict[str, Decimal]
+    sites: list[Site]
+    destination: tuple[Decimal, Decimal] | None
+    stock: LockedStock
+    settings: SalesSettings
+    reason: str
+
+    def rekey(self) -> None:
+        """After the new lines are written: the plan names them by id (as the timeline and the
+        reservations do)."""
+        keys = {f"new:{ln.line_no}": str(ln.pk) for ln in self.stocked}
+        plan = self.plan
+        self.plan = Plan(
+            assignments=[(keys.get(k, k), site, q) for k, site, q in plan.assignments],
+            backorders={keys.get(k, k): q for k, q in plan.backorders.items()},
+            candidates=plan.candidates,
+            strategy=plan.strategy,
+            sites=plan.sites,
+        )
+        self.needs = {keys.get(k, k): q for k, q in self.needs.items()}
+
+
+def plan_allocation(
+    order: SalesOrder,
+    *,
+    needs: dict[str, Decimal],
+    lines: Sequence[SalesOrderLine],
+    settings: SalesSettings,
+    reason: str = "confirm",
+) -> Allocation:
+    """Lock the free stock of the lines' items at the dealer's sites and choose the sites."""
+    stocked = [ln for ln in lines if needs.get(line_key(ln), ZERO) > 0 and ln.item.kind != ItemKind.SERVICE]
+    sites = candidate_sites(order.dealer_id)
+    items = {ln.item_id: ln.item for ln in stocked}
+    with_units = all(Item.base_unit.is_cached(item) for item in items.values())
+    stock = (
+        lock_stock(dealer_id=order.dealer_id, items=items.values(), sites=sites, with_items=with_units)
+        if stocked
+        else LockedStock([])
+    )
+    free = stock.free()
+    destination = (
+        (order.ship_latitude, order.ship_longitude)
+        if order.ship_latitude is not None and order.ship_longitude is not None
+        else None
+    )
+    plan = choose_sites(
+        [
+            NeedLine(line_key(ln), ln.item_id, needs[line_key(ln)], ln.item.weight_kg or ZERO)
+            for ln in stocked
+        ],
+        [
+            _site_option(s, settings)
+            for s in sites
+            if any(free.get((ln.item_id, s.pk), ZERO) > 0 for ln in stocked)
+        ],
+        free,
+        destination=destination,
+        costs=Costs(per_km=settings.cost_per_km, per_kg_km=settings.cost_per_kg_km),
+        allow_split=order.allow_split,
+    )
+    return Allocation(plan, stocked, dict(needs), sites, destination, stock, settings, reason)
+
+
+def reserve_allocation(order: SalesOrder, allocation: Allocation, *, actor: Actor) -> None:
+    """Reserve what the plan assigns (through the inventory, from the levels locked for the plan)."""
+    plan = allocation.plan
+    if not plan.assignments:
+        return
+    item_of = {line_key(ln): ln.item_id for ln in allocation.stocked}
+    reserve_stock(
+        actor=system_actor(actor),
+        data={
+            "reference_type": REFERENCE,
+            "reference_id": order.pk,
+            "lines": [
+                {
+                    "item_id": item_of[key],
+                    "site_id": site,
+                    "quantity": quantity,
+                    "reference_line_id": int(key),
+                }
+                for key, site, quantity in plan.assignments
+            ],
+        },
+        locked=allocation.stock,
+    )
 
 
 def allocate_lines(
@@ -82,96 +168,53 @@ def allocate_lines(
     """Allocate `needs` (line id → base quantity) of the order's stocked lines: plan, reserve,
     update the lines (reserved, back-ordered, site) and the order (plan, main site, back-order flag)."""
     settings = settings or SalesSettings.for_dealer(order.dealer_id)
-    stocked = [ln for ln in lines if needs.get(ln.pk, ZERO) > 0 and ln.item.kind != ItemKind.SERVICE]
-    sites = candidate_sites(order.dealer_id)
-    free = (
-        lock_availability(order.dealer_id, [ln.item_id for ln in stocked], [s.pk for s in sites])
-        if stocked
-        else {}
+    allocation = plan_allocation(
+        order, needs={str(pk): q for pk, q in needs.items()}, lines=lines, settings=settings, reason=reason
     )
-    destination = (
-        (order.ship_latitude, order.ship_longitude)
-        if order.ship_latitude is not None and order.ship_longitude is not None
-        else None
-    )
-    plan = choose_sites(
-        [NeedLine(str(ln.pk), ln.item_id, needs[ln.pk], ln.item.weight_kg or ZERO) for ln in stocked],
-        [
-            _site_option(s, settings)
-            for s in sites
-            if any(free.get((ln.item_id, s.pk), ZERO) > 0 for ln in stocked)
-        ],
-        free,
-        destination=destination,
-        costs=Costs(per_km=settings.cost_per_km, per_kg_km=settings.cost_per_kg_km),
-        allow_split=order.allow_split,
-    )
-    if plan.assignments:
-        reserve_stock(
-            actor=system_actor(actor),
-            data={
-                "reference_type": REFERENCE,
-                "reference_id": order.pk,
-                "lines": [
-                    {
-                        "item_id": next(ln.item_id for ln in stocked if str(ln.pk) == key),
-                        "site_id": site,
-                        "quantity": quantity,
-                        "reference_line_id": int(key),
-                    }
-                    for key, site, quantity in plan.assignments
-                ],
-            },
-        )
-    _apply(order, plan, stocked, needs, sites, reason=reason, destination=destination, settings=settings)
-    return plan
+    reserve_allocation(order, allocation, actor=actor)
+    apply_allocation(order, allocation, write_lines=True)
+    return allocation.plan
 
 
-def _apply(order, plan: Plan, stocked, needs, sites, *, reason, destination, settings) -> None:
-    codes = {s.pk: s.code for s in sites}
+def apply_allocation(order: SalesOrder, allocation: Allocation, *, write_lines: bool) -> None:
+    """The plan on the lines (reserved, back-ordered, site; written with `write_lines`, else only in
+    memory for lines not written yet) and on the order (plan history, main site, back-order flag)."""
+    plan, stocked, needs = allocation.plan, allocation.stocked, allocation.needs
+    settings, destination = allocation.settings, allocation.destination
+    codes = {s.pk: s.code for s in allocation.sites}
     rows: dict[int, tuple] = {}
     per_site: dict[int, Decimal] = defaultdict(Decimal)
     line_info = []
     for ln in stocked:
-        got = plan.quantity_for(str(ln.pk))
-        missing = needs[ln.pk] - got
-        main = plan.main_site_for(str(ln.pk)) or ln.site_id
+        key = line_key(ln)
+        got = plan.quantity_for(key)
+        missing = needs[key] - got
+        main = plan.main_site_for(key) or ln.site_id
         ln.reserved_quantity += got
-        ln.backordered_quantity = max(ln.backordered_quantity - needs[ln.pk], ZERO) + missing
+        ln.backordered_quantity = max(ln.backordered_quantity - needs[key], ZERO) + missing
         ln.site_id = main
         rows[ln.pk] = (ln.reserved_quantity, ln.backordered_quantity, main)
-        for key, site, quantity in plan.assignments:
-            if key == str(ln.pk):
+        for k, site, quantity in plan.assignments:
+            if k == key:
                 per_site[site] += quantity
         line_info.append(
             {
                 "line_no": ln.line_no,
                 "item_id": ln.item_id,
-                "need": str(needs[ln.pk]),
+                "need": str(needs[key]),
                 "assigned": [
                     {"site_id": s, "site": codes.get(s, str(s)), "quantity": str(q)}
                     for k, s, q in plan.assignments
-                    if k == str(ln.pk)
+                    if k == key
                 ],
                 "backordered": str(missing),
             }
         )
-    now = timezone.now()
-    if all(r[2] is not None for r in rows.values()):
-        fields = ["reserved_quantity", "backordered_quantity", "site"]
-        update_rows(SalesOrderLine, rows, fields, updated_at=now)
-    else:
-        # a NULL in VALUES would be typed as text on PostgreSQL: the site only where there is one
-        update_rows(
-            SalesOrderLine,
-            {pk: r[:2] for pk, r in rows.items()},
-            ["reserved_quantity", "backordered_quantity"],
-            updated_at=now,
-        )
-        update_rows(SalesOrderLine, {pk: (r[2],) for pk, r in rows.items() if r[2] is not None}, ["site"])
+    if write_lines:
+        _write_lines(rows)
     run = {
         "at": timezone.now().isoformat(),
-        "reason": reason,
+        "reason": allocation.reason,
         "strategy": plan.strategy,
         "why": _why(plan),
         "destination": [str(destination[0]), str(destination[1])] if destination else None,
@@ -185,6 +228,22 @@ def _apply(order, plan: Plan, stocked, needs, sites, *, reason, destination, set
         order.site_id = max(per_site.items(), key=lambda kv: (kv[1], -kv[0]))[0]
     # the lines not allocated here have no back-order (services; or lines already fully served)
     order.has_backorder = any(ln.backordered_quantity > 0 for ln in stocked)
+
+
+def _write_lines(rows: dict[int, tuple]) -> None:
+    now = timezone.now()
+    if all(r[2] is not None for r in rows.values()):
+        fields = ["reserved_quantity", "backordered_quantity", "site"]
+        update_rows(SalesOrderLine, rows, fields, updated_at=now)
+    else:
+        # a NULL in VALUES would be typed as text on PostgreSQL: the site only where there is one
+        update_rows(
+            SalesOrderLine,
+            {pk: r[:2] for pk, r in rows.items()},
+            ["reserved_quantity", "backordered_quantity"],
+            updated_at=now,
+        )
+        update_rows(SalesOrderLine, {pk: (r[2],) for pk, r in rows.items() if r[2] is not None}, ["site"])
 
 
 def _why(plan: Plan) -> str:

@@ -20,9 +20,17 @@ from qudao.parties.models import Customer
 from qudao.sales import credit, pricing_bridge
 from qudao.sales.errors import AlreadyShipped, NotDraft, NotOnHold
 from qudao.sales.models import SalesOrder, SalesOrderLine, SalesSettings
+from qudao.sales.policies.allocation import Plan
 from qudao.sales.policies.credit import check_credit
 from qudao.sales.services._common import REFERENCE, check_version, lock_order, record, save
-from qudao.sales.services.allocation import allocate_lines, summary, system_actor
+from qudao.sales.services.allocation import (
+    apply_allocation,
+    line_key,
+    plan_allocation,
+    reserve_allocation,
+    summary,
+    system_actor,
+)
 from qudao.sales.services.lines import inputs_from_lines, price_and_write
 from qudao.sales.states import HoldReason, OrderState
 
@@ -72,16 +80,18 @@ def confirm_locked(order: SalesOrder, *, actor: Actor, priced: bool = False) -> 
     return order
 
 
-def _continue(order: SalesOrder, *, actor: Actor, customer: Customer) -> None:
-    settings = getattr(order, "_settings_cache", None) or SalesSettings.for_dealer(order.dealer_id)
-    lines = getattr(order, "_lines_cache", None) or list(
-        SalesOrderLine.objects.filter(order=order).select_related("item").order_by("line_no")
-    )
+def hold_for(
+    order: SalesOrder,
+    lines: list[SalesOrderLine],
+    *,
+    customer: Customer,
+    settings: SalesSettings,
+) -> tuple[str, dict[str, Any]] | None:
+    """Why the order must wait for an approval (price floor first, then credit), or None. An
+    approval already given for a reason is not asked again."""
     approved = set(order.approved_holds or [])
     if HoldReason.PRICE_FLOOR not in approved and any(ln.below_floor for ln in lines):
-        below = [ln.line_no for ln in lines if ln.below_floor]
-        _hold(order, actor, HoldReason.PRICE_FLOOR, {"lines": below})
-        return
+        return HoldReason.PRICE_FLOOR, {"lines": [ln.line_no for ln in lines if ln.below_floor]}
     if HoldReason.CREDIT not in approved:
         exposure = credit.customer_exposure(
             dealer_id=order.dealer_id, customer_id=order.customer_id, exclude_order_id=order.pk
@@ -93,8 +103,11 @@ def _continue(order: SalesOrder, *, actor: Actor, customer: Customer) -> None:
             check_zero_limit=settings.check_zero_credit_limit,
         )
         if not check.passes:
-            _hold(order, actor, HoldReason.CREDIT, check.as_dict())
-            return
+            return HoldReason.CREDIT, check.as_dict()
+    return None
+
+
+def redeem_applied_coupons(order: SalesOrder, *, actor: Actor) -> None:
     if order.applied_coupons:
         # only what the price includes: a code the engine did not apply is not used up
         pricing_bridge.redeem_coupons(
@@ -104,24 +117,52 @@ def _continue(order: SalesOrder, *, actor: Actor, customer: Customer) -> None:
             customer_id=order.customer_id,
             reference_id=order.pk,
         )
-    needs = {
-        ln.pk: ln.quantity - ln.shipped_quantity - ln.reserved_quantity
+
+
+def stocked_needs(lines: list[SalesOrderLine]) -> dict[str, Decimal]:
+    """What each stocked line still needs (line key → base quantity)."""
+    return {
+        line_key(ln): ln.quantity - ln.shipped_quantity - ln.reserved_quantity
         for ln in lines
         if ln.item.kind != ItemKind.SERVICE
     }
-    plan = allocate_lines(order, actor=actor, needs=needs, lines=lines, settings=settings)
+
+
+def confirmed_entry(order: SalesOrder, plan: Plan) -> tuple[str, Any, dict[str, Any], str]:
+    """The timeline entry of a confirmation (kind, message, data, state)."""
+    message = _("Order confirmed: %(total)s %(currency)s.") % {
+        "total": order.total,
+        "currency": order.currency,
+    }
+    data = {"total": str(order.total), "allocation": summary(plan), "backorder": order.has_backorder}
+    return "confirmed", message, data, order.state
+
+
+def held_message(reason: str) -> str:
+    if reason == HoldReason.CREDIT:
+        return _("On hold: the credit limit would be exceeded.")
+    return _("On hold: some lines are priced below the floor.")
+
+
+def _continue(order: SalesOrder, *, actor: Actor, customer: Customer) -> None:
+    settings = getattr(order, "_settings_cache", None) or SalesSettings.for_dealer(order.dealer_id)
+    lines = getattr(order, "_lines_cache", None) or list(
+        SalesOrderLine.objects.filter(order=order).select_related("item").order_by("line_no")
+    )
+    hold = hold_for(order, lines, customer=customer, settings=settings)
+    if hold is not None:
+        _hold(order, actor, *hold)
+        return
+    redeem_applied_coupons(order, actor=actor)
+    allocation = plan_allocation(order, needs=stocked_needs(lines), lines=lines, settings=settings)
+    reserve_allocation(order, allocation, actor=actor)
+    apply_allocation(order, allocation, write_lines=True)
     transition(order, to=OrderState.CONFIRMED)
     order.hold_reason = HoldReason.NONE
     order.confirmed_at = timezone.now()
     save(order, *CONFIRM_FIELDS)
-    record(
-        order,
-        actor=actor,
-        kind="confirmed",
-        message=_("Order confirmed: %(total)s %(currency)s.")
-        % {"total": order.total, "currency": order.currency},
-        data={"total": str(order.total), "allocation": summary(plan), "backorder": order.has_backorder},
-    )
+    kind, message, data, _state = confirmed_entry(order, allocation.plan)
+    record(order, actor=actor, kind=kind, message=message, data=data)
 
 
 def _hold(order: SalesOrder, actor: Actor, reason: str, data: dict[str, Any]) -> None:
@@ -129,12 +170,7 @@ def _hold(order: SalesOrder, actor: Actor, reason: str, data: dict[str, Any]) ->
     order.hold_reason = reason
     order.held_at = timezone.now()
     save(order, *CONFIRM_FIELDS)
-    message = (
-        _("On hold: the credit limit would be exceeded.")
-        if reason == HoldReason.CREDIT
-        else _("On hold: some lines are priced below the floor.")
-    )
-    record(order, actor=actor, kind="held", message=message, data={"reason": reason, **data})
+    record(order, actor=actor, kind="held", message=held_message(reason), data={"reason": reason, **data})
 
 
 @transaction.atomic

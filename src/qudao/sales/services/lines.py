@@ -132,6 +132,24 @@ def price_and_write(
 ) -> PricedBasket:
     """Price `inputs` and write them as the order's lines (gift lines from the engine included);
     set the order's totals. `replace` deletes the previous lines first."""
+    basket, rows = price_lines(order, customer, inputs)
+    if replace:
+        SalesOrderLine.objects.filter(order=order).delete()
+    write_lines(order, rows)
+    return basket
+
+
+def write_lines(order: SalesOrder, rows: list[SalesOrderLine]) -> None:
+    """INSERT the lines `price_lines` built (one statement), once the order has its id."""
+    SalesOrderLine.objects.bulk_create(rows)
+    order._lines_cache = rows
+
+
+def price_lines(
+    order: SalesOrder, customer, inputs: Sequence[LineInput]
+) -> tuple[PricedBasket, list[SalesOrderLine]]:
+    """Price `inputs`: the order's lines, not written yet (gift lines from the engine included), and
+    its totals. The order itself may not be written yet either (no read or write here but pricing)."""
     basket = pricing_bridge.price_basket(
         context=pricing_context(order, customer),
         lines=[
@@ -144,8 +162,6 @@ def price_and_write(
     extra = [p.item_id for p in basket.lines if p.key not in by_key and p.item_id not in known]
     if extra:
         known.update(Item.objects.select_related("base_unit").in_bulk(extra))
-    if replace:
-        SalesOrderLine.objects.filter(order=order).delete()
     rows = []
     for no, priced in enumerate(basket.lines, start=1):
         given = by_key.get(priced.key)
@@ -176,8 +192,6 @@ def price_and_write(
                 **ZERO_QUANTITIES,
             )
         )
-    SalesOrderLine.objects.bulk_create(rows)
-    order._lines_cache = rows
     order.applied_coupons = sorted(basket.coupons_applied)
     order.coupon_rejections = {code: str(reason) for code, reason in sorted(basket.coupons_rejected.items())}
     order.currency = basket.currency or order.currency
@@ -186,7 +200,7 @@ def price_and_write(
     order.total = basket.total
     order.tax_total = basket.tax_total
     order.net_total = basket.net_total
-    return basket
+    return basket, rows
 
 
 def inputs_from_lines(order: SalesOrder) -> list[LineInput]:

@@ -20,8 +20,8 @@ from qudao.org.models import Channel, Region
 from qudao.parties.models import Address, Customer
 from qudao.sales.errors import DuplicateExternalReference
 from qudao.sales.models import SalesOrder, SalesSettings
-from qudao.sales.services._common import Problems, check_version, lock_order, record, save
-from qudao.sales.services.lines import parse_lines, price_and_write
+from qudao.sales.services._common import Problems, check_version, lock_order, record
+from qudao.sales.services.lines import LineInput, parse_lines, price_and_write, price_lines, write_lines
 from qudao.sales.states import OrderSource, OrderState
 
 HEADER_FIELDS = ("priority", "allow_split", "requested_date", "notes", "external_reference")
@@ -109,10 +109,11 @@ def find_customer(actor: Actor, data: Mapping[str, Any]) -> Customer | None:
     return _customer(actor, data, Problems())
 
 
-def build_order(*, actor: Actor, data: Mapping[str, Any], customer: Customer | None = None) -> SalesOrder:
-    """Validate and write a draft with its priced lines; its number is given by `assign_number`
-    (as late as possible in the transaction, so the per-dealer number counter is locked briefly).
-    `customer`: already resolved by the caller (with the actor's write scope)."""
+def prepare_order(
+    *, actor: Actor, data: Mapping[str, Any], customer: Customer | None = None
+) -> tuple[SalesOrder, list[LineInput]]:
+    """Validate a request: the order (not written yet) and its parsed lines; every problem of the
+    request raised at once. `customer`: already resolved by the caller (with the actor's write scope)."""
     problems = Problems()
     if customer is None:
         customer = _customer(actor, data, problems)
@@ -139,17 +140,35 @@ def build_order(*, actor: Actor, data: Mapping[str, Any], customer: Customer | N
     _check_external_reference(order, problems)
     inputs = parse_lines(actor, data.get("lines"), customer.dealer_id, problems)
     problems.raise_if_any()
-    try:
-        with transaction.atomic():
-            order.save()
-    except IntegrityError as exc:  # a concurrent order took the external reference
-        raise DuplicateExternalReference(
-            details=[{"field": "external_reference", "code": DuplicateExternalReference.code}]
-        ) from exc
-    price_and_write(order, customer, inputs, replace=False)
     # what the confirmation would otherwise read again
     order._customer_cache = customer
     order._settings_cache = settings
+    return order, inputs
+
+
+def insert_order(order: SalesOrder) -> None:
+    """INSERT the order (priced: its totals are set). A concurrent order that took the same external
+    reference answers 409 (the savepoint only where there is a reference to collide on)."""
+    if not order.external_reference:
+        order.save(force_insert=True)
+        return
+    try:
+        with transaction.atomic():
+            order.save(force_insert=True)
+    except IntegrityError as exc:
+        raise DuplicateExternalReference(
+            details=[{"field": "external_reference", "code": DuplicateExternalReference.code}]
+        ) from exc
+
+
+def build_order(*, actor: Actor, data: Mapping[str, Any], customer: Customer | None = None) -> SalesOrder:
+    """Validate and write a draft with its priced lines; its number is given by `assign_number`
+    (as late as possible in the transaction, so the per-dealer number counter is locked briefly).
+    `customer`: already resolved by the caller (with the actor's write scope)."""
+    order, inputs = prepare_order(actor=actor, data=data, customer=customer)
+    _basket, rows = price_lines(order, order._customer_cache, inputs)
+    insert_order(order)
+    write_lines(order, rows)
     return order
 
 
@@ -165,17 +184,19 @@ def create_order(*, actor: Actor, data: Mapping[str, Any]) -> SalesOrder:
     """A draft order: data = {customer_id, dealer_id?, ship_to_id?, channel_id?, source?,
     external_reference?, priority?, allow_split?, requested_date?, coupon_codes?, notes?,
     lines: [{item_id, quantity, unit_id?}]}. Lines are priced now (the price is frozen at confirmation)."""
-    order = build_order(actor=actor, data=data)
+    return create_draft(actor=actor, data=data)
+
+
+def create_draft(*, actor: Actor, data: Mapping[str, Any], customer: Customer | None = None) -> SalesOrder:
+    """The draft written in the caller's transaction: priced, numbered, then one INSERT for the
+    order (with its totals and number) and one for its lines."""
+    order, inputs = prepare_order(actor=actor, data=data, customer=customer)
+    _basket, rows = price_lines(order, order._customer_cache, inputs)
     assign_number(order)
-    save(order, *_totals_fields(), "number", bump=False)
+    insert_order(order)
+    write_lines(order, rows)
     record(order, actor=actor, kind="created", message=_("Order created."), data={"source": order.source})
     return order
-
-
-def _totals_fields() -> tuple[str, ...]:
-    from qudao.sales.services.confirmation import TOTAL_FIELDS
-
-    return TOTAL_FIELDS
 
 
 @transaction.atomic
