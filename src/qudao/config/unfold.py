@@ -96,6 +96,13 @@ UNFOLD = {
                         "link": lazy(_changelist, str)("admin:sales_salesorder_enter"),
                         "permission": lambda request: request.user.has_perm("sales.add_salesorder"),
                     },
+                    _link(_("Shipments"), "sales.shipment", "local_shipping"),
+                    {
+                        "title": _("Pick list"),
+                        "icon": "checklist",
+                        "link": lazy(_changelist, str)("admin:sales_shipment_pick_list"),
+                        "permission": lambda request: request.user.has_perm("sales.view_shipment"),
+                    },
                     _link(_("Sales settings"), "sales.salessettings", "tune"),
                 ],
             },

@@ -17,6 +17,7 @@ from qudao.core.admin import run_for_each as _run
 from qudao.core.errors import QudaoError
 from qudao.core.scoping import get_actor, scoped
 from qudao.sales import admin_display, services
+from qudao.sales.admin_fulfilment import OrderShipmentInline, draft_shipments  # registers ShipmentAdmin
 from qudao.sales.models import SalesOrder, SalesOrderLine, SalesSettings
 
 #: the change list counts at most this many rows (a bounded COUNT over a LIMIT subquery)
@@ -204,8 +205,8 @@ class SalesOrderAdmin(QudaoModelAdmin):
         "version",
         "notes",
     )
-    inlines = [SalesOrderLineInline]
-    actions = ["confirm_selected", "approve_selected", "cancel_selected", "allocate_wave"]
+    inlines = [SalesOrderLineInline, OrderShipmentInline]
+    actions = ["confirm_selected", "approve_selected", "cancel_selected", "allocate_wave", draft_shipments]
 
     @admin.display(description=_("allocation plan"))
     def plan(self, obj):
