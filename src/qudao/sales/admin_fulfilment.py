@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
@@ -137,7 +138,7 @@ class ShipmentAdmin(QudaoModelAdmin):
             return _("Not delivered yet.")
         rows = [
             (_("signed by"), proof.signer_name),
-            (_("signed at"), proof.signed_at.strftime("%Y-%m-%d %H:%M")),
+            (_("signed at"), timezone.localtime(proof.signed_at).strftime("%Y-%m-%d %H:%M")),
             (_("place"), f"{proof.latitude}, {proof.longitude}" if proof.latitude is not None else "—"),
             (_("accuracy (m)"), proof.accuracy_m if proof.accuracy_m is not None else "—"),
             (_("note"), proof.note or "—"),
@@ -158,6 +159,12 @@ class ShipmentAdmin(QudaoModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("proof", "proof__captured_by")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.state != ShipmentState.DRAFT:
+            fields += ("carrier", "carrier_name", "tracking_number", "notes")  # it has left
+        return fields
 
     def get_urls(self):
         from qudao.sales.views_fulfilment import deliver_view, pick_list_view
