@@ -41,3 +41,16 @@ def make_shop(dealer, *, username: str = "store.owner", rep_username: str = "rep
     w.customer.save(update_fields=["name", "sales_rep"])
     grant_portal_access(actor=ROOT, data={"user_id": retailer.pk, "customer_id": w.customer.pk})
     return Shop(world=w, retailer=retailer, store=w.customer, other_store=other, rep=rep)
+
+
+def png(width: int = 32, height: int = 24) -> bytes:
+    """A real (red) PNG image, made without Pillow: the photo of a signed delivery note."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + b"\xdc\x26\x26" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")

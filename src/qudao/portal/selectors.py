@@ -168,7 +168,9 @@ def order_timeline(order: SalesOrder) -> list[Step]:
     if order.has_backorder:
         site = _("%(site)s · part back-ordered") % {"site": site} if site else _("Back-ordered")
     steps.append(
-        Step("allocated", _("Allocated"), allocated.at if allocated else None, site, bool(order.site_id))
+        Step(
+            "allocated", _("Stock allocated"), allocated.at if allocated else None, site, bool(order.site_id)
+        )
     )
     shipments = [
         s for s in order.shipments.all() if s.state in (ShipmentState.SHIPPED, ShipmentState.DELIVERED)
@@ -181,6 +183,7 @@ def order_timeline(order: SalesOrder) -> list[Step]:
             steps.append(Step("delivered", _("Delivered"), s.delivered_at, _delivery_detail(s), True))
     if not shipments:
         steps.append(Step("shipped", _("Shipped"), None, "", False))
+    if not shipments or any(s.state == ShipmentState.SHIPPED for s in shipments):
         steps.append(Step("delivered", _("Delivered"), None, "", False))
     return steps
 
