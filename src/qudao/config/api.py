@@ -38,6 +38,7 @@ def _mount() -> None:
     from qudao.pricing.api import router as pricing_router
     from qudao.sales.api import router as sales_router
     from qudao.sales.api_fulfilment import router as fulfilment_router
+    from qudao.sales.api_imports import router as order_imports_router
     from qudao.sales.api_orders import router as orders_router
 
     api.add_router("/system", core_router, tags=["system"])
@@ -49,6 +50,7 @@ def _mount() -> None:
     api.add_router("/alerts", alerts_router, tags=["alerts"])
     api.add_router("/pricing", pricing_router, tags=["pricing"])
     api.add_router("/sales", sales_router, tags=["sales"])
+    api.add_router("/orders/import", order_imports_router, tags=["sales"])
     api.add_router("/orders", orders_router, tags=["sales"])
     # /orders/{id}/shipments, /shipments/…, /sites/{id}/pick-list
     api.add_router("", fulfilment_router, tags=["sales"])
