@@ -1,4 +1,6 @@
-"""Many rows, one statement: per-row values applied with a single UPDATE … FROM (VALUES …).
+"""Many rows, one statement: per-row values applied with a single UPDATE … FROM (VALUES …)
+(`update_rows`); new rows inserted with one INSERT … RETURNING (`insert_rows`); one row's fields set
+(`update_fields`) — each built directly from the model's metadata.
 
 Django's `bulk_update` compiles a CASE WHEN per row and column, which costs more Python time than
 the statement itself on the hot paths of the ledger. This builds the SQL directly: a CTE of
@@ -13,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import DecimalField, Model
+from django.db.models import DecimalField, Field, Model
 
 
 def update_rows(
@@ -63,3 +65,134 @@ def update_rows(
         # Python's sqlite3 reports no row count for a statement that starts with WITH
         cursor.execute("SELECT changes()")
         return cursor.fetchone()[0]
+
+
+def _insert_fields(model: type[Model]) -> list[Field]:
+    fields = _INSERT_FIELDS.get(model)
+    if fields is None:
+        fields = [
+            f for f in model._meta.concrete_fields if not f.primary_key and not getattr(f, "generated", False)
+        ]
+        _INSERT_FIELDS[model] = fields
+    return fields
+
+
+_INSERT_FIELDS: dict[type[Model], list[Field]] = {}
+
+
+def insert_rows(objs: Sequence[Model]) -> list[Model]:
+    """INSERT new instances of one model in one statement and give them their ids — what
+    `bulk_create` does for plain rows (`pre_save` for auto_now, related objects' ids, each value
+    through `get_db_prep_save`), without compiling a query, for hot paths. No signals (as
+    bulk_create). Rows with an id already, or with an expression as a value, go through bulk_create."""
+    objs = list(objs)
+    if not objs:
+        return objs
+    model = type(objs[0])
+    meta = model._meta
+    if any(type(obj) is not model or obj.pk is not None for obj in objs):
+        return model._default_manager.bulk_create(objs)
+    fields = _insert_fields(model)
+    params: list[Any] = []
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="insert_rows")
+        for field in fields:
+            value = field.pre_save(obj, add=True)
+            if hasattr(value, "resolve_expression"):
+                return model._default_manager.bulk_create(objs)
+            params.append(field.get_db_prep_save(value, connection))
+    quote = connection.ops.quote_name
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+        f"VALUES {', '.join([row] * len(objs))} RETURNING {quote(meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = cursor.fetchall()
+    for obj, (pk,) in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objs
+
+
+def update_fields(model: type[Model], pk: Any, values: Mapping[str, Any]) -> int:
+    """UPDATE one row's fields (names or attnames → values, through `get_db_prep_save`) in one
+    statement built without the ORM's compiler. Returns the number of rows updated (0 or 1)."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    sets, params = [], []
+    for name, value in values.items():
+        field = meta.get_field(name)
+        sets.append(f"{quote(field.column)} = %s")
+        params.append(field.get_db_prep_save(value, connection))
+    params.append(pk)
+    sql = f"UPDATE {quote(meta.db_table)} SET {', '.join(sets)} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+class RowLoader:
+    """Model instances from the columns of a hand-written SELECT, as the ORM builds them: every
+    concrete field, in order, through the backend's and the field's converters (SQLite hands back
+    text for datetimes, floats for decimals…), then `Model.from_db`.
+
+        items = RowLoader(Item, "i")
+        sql = f"SELECT {items.columns} FROM catalog_item i WHERE …"
+        item, end = items.load(row, 0)      # the next model's columns start at `end`
+    """
+
+    def __init__(self, model: type[Model], alias: str) -> None:
+        self.model = model
+        self.alias = alias
+        self.fields = list(model._meta.concrete_fields)
+        self.names = [f.attname for f in self.fields]
+        quote = connection.ops.quote_name
+        self.columns = ", ".join(f"{alias}.{quote(f.column)}" for f in self.fields)
+        self._converters: dict[str, list] = {}
+
+    def _converters_for(self) -> list:
+        found = self._converters.get(connection.vendor)
+        if found is None:
+            found = []
+            for n, field in enumerate(self.fields):
+                col = field.get_col(self.alias)
+                funcs = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+                if funcs:
+                    found.append((n, col, funcs))
+            self._converters[connection.vendor] = found
+        return found
+
+    def load(self, row: Sequence[Any], start: int = 0) -> tuple[Model | None, int]:
+        """The instance whose columns start at `start` (None when its key is NULL: an outer join
+        that found nothing), and where the next columns start."""
+        end = start + len(self.fields)
+        values = list(row[start:end])
+        pk_index = self.fields.index(self.model._meta.pk)
+        if values[pk_index] is None:
+            return None, end
+        for n, col, funcs in self._converters_for():
+            value = values[n]
+            for func in funcs:
+                value = func(value, col, connection)
+            values[n] = value
+        return self.model.from_db(connection.alias, self.names, values), end
+
+
+def fetch(sql: str, params: Sequence[Any]) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        return cursor.fetchall()
+
+
+def in_sql(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+    """`column IN (…)` and its parameters: one array parameter on PostgreSQL (`= ANY(%s)`: parsed and
+    planned once whatever the length), a list of placeholders elsewhere; never-true when empty."""
+    values = list(values)
+    if not values:
+        return "1 = 0", []
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [values]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", values

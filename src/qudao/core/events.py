@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from qudao.core.bulk import insert_rows
 from qudao.core.models import OutboxDelivery, OutboxEvent, OutboxState
 
 logger = logging.getLogger(__name__)
@@ -89,12 +90,12 @@ def emit_each(
     deliveries (if any), in the given order."""
     if not events:
         return []
-    rows = OutboxEvent.objects.bulk_create(
+    rows = insert_rows(
         [OutboxEvent(topic=t, payload=p, dealer_id=dealer_id, actor_id=actor_id) for t, p in events]
     )
     deliveries = [OutboxDelivery(event=e, subscriber=n) for e in rows for n in subscribers_for(e.topic)]
     if deliveries:
-        OutboxDelivery.objects.bulk_create(deliveries)
+        insert_rows(deliveries)
         ids = sorted({d.event.pk for d in deliveries})
         transaction.on_commit(lambda: [_enqueue(pk) for pk in ids])
     return rows

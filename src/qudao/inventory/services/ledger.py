@@ -15,15 +15,16 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from qudao.core.bulk import update_rows
+from qudao.core.bulk import RowLoader, fetch, in_sql, update_rows
 from qudao.core.events import emit
 from qudao.core.scoping import Actor
 from qudao.core.states import transition
 from qudao.inventory.choices import MoveState
-from qudao.inventory.models import ItemSiteCost, Location, StockLevel, StockMove
+from qudao.inventory.models import ItemSiteCost, Location, Lot, StockLevel, StockMove
 from qudao.inventory.policies import moving_average
 
 #: (item id, location id, lot id or None)
@@ -91,6 +92,37 @@ def lock_levels(keys: Iterable[LevelKey], locations: Mapping[int, Location]) -> 
         rows = StockLevel.objects.select_for_update(of=("self",)).filter(keys_q(group)).order_by("pk")
         out.update({level_key(row): row for row in rows})
     return out
+
+
+_LEVELS = RowLoader(StockLevel, "l")
+_LOTS = RowLoader(Lot, "t")
+
+
+def lock_item_levels(*, dealer_id: int, item_ids: Sequence[int], site_ids: Sequence[int]) -> list[StockLevel]:
+    """`lock_candidate_levels` for every internal level of some items at some sites, in one
+    hand-written statement (the order center's hot path): pk order, lots joined, FOR UPDATE of the
+    levels only."""
+    if not item_ids or not site_ids:
+        return []
+    quote = connection.ops.quote_name
+    items_sql, items_params = in_sql(f"l.{quote('item_id')}", sorted(set(item_ids)))
+    sites_sql, sites_params = in_sql(f"l.{quote('site_id')}", sorted(set(site_ids)))
+    lock = " FOR UPDATE OF l" if connection.features.has_select_for_update_of else ""
+    rows = fetch(
+        f"SELECT {_LEVELS.columns}, {_LOTS.columns} FROM {quote(StockLevel._meta.db_table)} l "  # noqa: S608 (model metadata)
+        f"LEFT JOIN {quote(Lot._meta.db_table)} t ON t.{quote('id')} = l.{quote('lot_id')} "
+        f"WHERE l.{quote('dealer_id')} = %s AND l.{quote('is_virtual')} = %s AND {items_sql} AND {sites_sql} "
+        f"ORDER BY l.{quote('id')}{lock}",
+        [dealer_id, False, *items_params, *sites_params],
+    )
+    lot_field = StockLevel._meta.get_field("lot")
+    levels = []
+    for row in rows:
+        level, end = _LEVELS.load(row)
+        lot, _end = _LOTS.load(row, end)
+        lot_field.set_cached_value(level, lot)
+        levels.append(level)
+    return levels
 
 
 def lock_candidate_levels(q: Q) -> list[StockLevel]:

@@ -9,11 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qudao.catalog.models import Item
+from qudao.core.bulk import insert_rows
 from qudao.core.errors import ValidationFailed
 from qudao.core.scoping import Actor, scoped
 from qudao.core.states import transition
@@ -84,13 +84,7 @@ def lock_stock(
     `with_items`: the items carry their base unit (so `reserve_stock` needs not read them again)."""
     items = {item.pk: item for item in items}
     sites = {site.pk: site for site in sites}
-    levels = (
-        ledger.lock_candidate_levels(
-            Q(dealer_id=dealer_id, item_id__in=sorted(items), site_id__in=sorted(sites))
-        )
-        if items and sites
-        else []
-    )
+    levels = ledger.lock_item_levels(dealer_id=dealer_id, item_ids=list(items), site_ids=list(sites))
     return LockedStock(levels, items if with_items else {}, sites)
 
 
@@ -145,7 +139,7 @@ def _reserve(actor: Actor, data: Mapping[str, Any], locked: LockedStock | None) 
     for _line, key, quantity, _serial in plan:
         changes[key] += quantity
     ledger.change_reserved(by_key, changes)
-    reservations = Reservation.objects.bulk_create(
+    reservations = insert_rows(
         [
             Reservation(
                 dealer_id=line.item.dealer_id,

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Model
 from django.utils import timezone
 
+from qudao.core.bulk import insert_rows
 from qudao.core.errors import QudaoError, StaleVersion, ValidationFailed
 from qudao.core.events import emit, emit_each
 from qudao.core.scoping import Actor, get_scoped
@@ -91,7 +92,7 @@ def record_many(
                 data=data or {},
             )
         )
-    OrderEvent.objects.bulk_create(events)
+    insert_rows(events)
     emit_each(
         [
             (f"sales.order.{kind}", {"order_id": order.pk, "state": state, **(data or {})})

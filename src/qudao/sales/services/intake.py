@@ -19,6 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qudao.core.bulk import update_fields
 from qudao.core.scoping import Actor, require_dealer
 from qudao.core.states import transition
 from qudao.parties.models import Customer
@@ -87,7 +88,7 @@ def _claim(dealer_id: int, key: str, digest: str) -> int | None:
 
 
 def _link_key(key_id: int, order: SalesOrder) -> None:
-    OrderIdempotencyKey.objects.filter(pk=key_id).update(order=order, updated_at=timezone.now())
+    update_fields(OrderIdempotencyKey, key_id, {"order_id": order.pk, "updated_at": timezone.now()})
 
 
 class _Taken(Exception):
@@ -185,5 +186,4 @@ def _finish(
     if key_id is not None:
         _link_key(key_id, order)
     assign_number(order)
-    values = {name: getattr(order, name) for name in ("number", *fields)}
-    SalesOrder.objects.filter(pk=order.pk).update(**values)
+    update_fields(SalesOrder, order.pk, {name: getattr(order, name) for name in ("number", *fields)})

@@ -15,13 +15,15 @@ from qudao.catalog.conversions import unit_factor
 from qudao.catalog.errors import UnitNotConvertible
 from qudao.catalog.models import Item
 from qudao.catalog.policies import to_base_quantity
+from qudao.core.bulk import insert_rows
 from qudao.core.errors import ValidationFailed
 from qudao.core.money import RATE_PLACES, quantize
 from qudao.core.quantity import quantize_quantity
-from qudao.core.scoping import Actor, scoped
+from qudao.core.scoping import Actor
 from qudao.pricing.contracts import BasketLine, PricedBasket, PricingContext
 from qudao.sales import pricing_bridge
 from qudao.sales.models import SalesOrder, SalesOrderLine
+from qudao.sales.selectors import list_items_for_order
 from qudao.sales.services._common import Problems, ids
 
 MAX_LINES = 500
@@ -57,12 +59,9 @@ def parse_lines(
     if len(raw_lines) > MAX_LINES:
         problems.add(ValidationFailed, "lines", _("At most %(max)s lines.") % {"max": MAX_LINES})
         return []
-    items = {
-        item.pk: item
-        for item in scoped(Item.objects.select_related("base_unit"), actor, for_write=True).filter(
-            pk__in=ids(raw.get("item_id") for raw in raw_lines), dealer_id=dealer_id
-        )
-    }
+    items = list_items_for_order(
+        actor=actor, dealer_id=dealer_id, item_ids=ids(raw.get("item_id") for raw in raw_lines)
+    )
     out = []
     for n, raw in enumerate(raw_lines):
         name = f"lines.{n}"
@@ -141,7 +140,7 @@ def price_and_write(
 
 def write_lines(order: SalesOrder, rows: list[SalesOrderLine]) -> None:
     """INSERT the lines `price_lines` built (one statement), once the order has its id."""
-    SalesOrderLine.objects.bulk_create(rows)
+    insert_rows(rows)
     order._lines_cache = rows
 
 

@@ -12,14 +12,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qudao.core.bulk import insert_rows
 from qudao.core.errors import ValidationFailed
-from qudao.core.scoping import Actor, require_dealer, scoped
+from qudao.core.scoping import Actor, require_dealer
 from qudao.core.sequences import next_code
 from qudao.core.states import transition
 from qudao.org.models import Channel, Region
 from qudao.parties.models import Address, Customer
 from qudao.sales.errors import DuplicateExternalReference
 from qudao.sales.models import SalesOrder, SalesSettings
+from qudao.sales.selectors import get_customer_for_order
 from qudao.sales.services._common import Problems, check_version, lock_order, record
 from qudao.sales.services.lines import LineInput, parse_lines, price_and_write, price_lines, write_lines
 from qudao.sales.states import OrderSource, OrderState
@@ -31,13 +33,7 @@ def _customer(actor: Actor, data: Mapping[str, Any], problems: Problems) -> Cust
     dealer_id = data.get("dealer_id")
     if dealer_id is not None:
         require_dealer(actor, dealer_id)
-    qs = scoped(Customer.objects.select_related("region"), actor, for_write=True)
-    if dealer_id is not None:
-        qs = qs.filter(dealer_id=dealer_id)
-    try:
-        customer = qs.filter(pk=data.get("customer_id")).first()
-    except (TypeError, ValueError):
-        customer = None
+    customer = get_customer_for_order(actor=actor, customer_id=data.get("customer_id"), dealer_id=dealer_id)
     if customer is None:
         problems.add(ValidationFailed, "customer_id", _("No such record, or it is not visible to you."))
     return customer
@@ -62,6 +58,8 @@ def _set_ship_to(order: SalesOrder, customer: Customer, ship_to_id: Any, problem
         if address is None:
             problems.add(ValidationFailed, "ship_to_id", _("This address is not one of the customer's."))
             return
+    elif hasattr(customer, "_default_shipping"):  # read with the customer
+        address = customer._default_shipping
     else:
         address = addresses.filter(kind="shipping").order_by("-is_default", "pk").first()
     point = None
@@ -119,7 +117,7 @@ def prepare_order(
         customer = _customer(actor, data, problems)
     if customer is None:
         problems.raise_if_any()
-    settings = SalesSettings.for_dealer(customer.dealer_id)
+    settings = getattr(customer, "_sales_settings", None) or SalesSettings.for_dealer(customer.dealer_id)
     order = SalesOrder(
         dealer_id=customer.dealer_id,
         number=f"~{uuid.uuid4().hex}",
@@ -150,11 +148,11 @@ def insert_order(order: SalesOrder) -> None:
     """INSERT the order (priced: its totals are set). A concurrent order that took the same external
     reference answers 409 (the savepoint only where there is a reference to collide on)."""
     if not order.external_reference:
-        order.save(force_insert=True)
+        insert_rows([order])
         return
     try:
         with transaction.atomic():
-            order.save(force_insert=True)
+            insert_rows([order])
     except IntegrityError as exc:
         raise DuplicateExternalReference(
             details=[{"field": "external_reference", "code": DuplicateExternalReference.code}]
