@@ -85,14 +85,21 @@ BASE = ORG_READ | CATALOG_READ | OWN_KEYS | ALERTS_ACK | INVENTORY_READ
 
 SALES_MODELS = ("sales.salesorder", "sales.salesorderline", "sales.orderevent", "sales.salessettings")
 FULFILMENT_MODELS = ("sales.shipment", "sales.shipmentline", "sales.shipmentpackage", "sales.deliveryproof")
-SALES_READ = _union(SALES_MODELS + FULFILMENT_MODELS, (VIEW,))
+RETURN_MODELS = ("sales.returnrequest", "sales.returnline")
+SALES_READ = _union(SALES_MODELS + FULFILMENT_MODELS + RETURN_MODELS, (VIEW,))
 #: fulfilment: draft, ship and cancel shipments; capture the proof of delivery
-SALES_SHIP = _perms("sales.shipment", (VIEW, ADD, CHANGE)) | _perms("sales.deliveryproof", (VIEW, ADD))
+SALES_SHIP = (
+    _perms("sales.shipment", (VIEW, ADD, CHANGE))
+    | _perms("sales.deliveryproof", (VIEW, ADD))
+    | _perms("sales.returnrequest", (VIEW, ADD, CHANGE))
+)
 SALES_ORDER = SALES_READ | _perms("sales.salesorder", (VIEW, ADD, CHANGE)) | SALES_SHIP
 SALES_ALL = SALES_ORDER | _perms("sales.salessettings", (VIEW, ADD, CHANGE))
 #: approvals of held orders: credit by finance, prices below the floor by managers
 SALES_APPROVE_CREDIT = {"sales.approve_credit_hold"}
 SALES_APPROVE_PRICE = {"sales.approve_price_exception"}
+#: returns are approved (or rejected) by managers and dealer administrators
+SALES_APPROVE_RETURN = {"sales.approve_returnrequest"}
 
 PRICING_RULES = (
     "pricing.pricelist",
@@ -148,6 +155,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | SALES_ALL
     | SALES_APPROVE_CREDIT
     | SALES_APPROVE_PRICE
+    | SALES_APPROVE_RETURN
     | PRICING_WRITE
     | PRICING_SETTLE
     | FINANCE_ALL
@@ -162,6 +170,7 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | INVENTORY_ALL
     | SALES_ALL
     | SALES_APPROVE_PRICE
+    | SALES_APPROVE_RETURN
     | PRICING_WRITE
     | FINANCE_READ
     | PORTAL_ACCESS,

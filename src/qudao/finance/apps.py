@@ -9,6 +9,7 @@ class FinanceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from qudao.finance import subscribers  # noqa: F401 (registers the outbox subscribers)
         from qudao.finance.selectors_reports import open_receivables
         from qudao.sales.credit import register_exposure_source
 

@@ -44,6 +44,7 @@ def record_rebate_volume(
     amount: Decimal,
     source_id: int,
     source_line_id: int | None = None,
+    source_type: str = "sales.order",
 ) -> Any:
     from qudao.pricing import services
 
@@ -53,7 +54,7 @@ def record_rebate_volume(
         customer_id=customer_id,
         on=on,
         amount=amount,
-        source_type="sales.order",
+        source_type=source_type,
         source_id=source_id,
         source_line_id=source_line_id,
     )

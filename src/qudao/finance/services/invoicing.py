@@ -34,6 +34,7 @@ from qudao.finance.services.credit_notes import credit_invoice_lines
 from qudao.finance.states import CreditReason, InvoiceState
 from qudao.parties.models import Customer
 from qudao.sales.models import SalesOrder, SalesOrderLine, SalesSettings
+from qudao.sales.selectors_returns import returned_not_invoiced
 from qudao.sales.states import InvoiceBasis
 
 
@@ -97,11 +98,13 @@ def invoice_sales_orders(
         .annotate(amount=Sum("amount"), tax=Sum("tax_amount"))
     }
     groups: dict[tuple[int, int, str], list[tuple[SalesOrderLine, Decimal]]] = defaultdict(list)
+    # goods returned before they were invoiced are never invoiced (sales/services/return_receipts.py)
+    not_invoiced = returned_not_invoiced(ln.pk for ln in lines)
     for line in lines:
         order = orders[line.order_id]
         basis_of = bases[order.dealer_id]
         limit = line.shipped_quantity if basis_of == InvoiceBasis.SHIPPED else line.quantity
-        quantity = limit - line.invoiced_quantity
+        quantity = limit - line.invoiced_quantity - not_invoiced.get(line.pk, Decimal(0))
         if quantity > 0:
             groups[(order.dealer_id, order.customer_id, order.currency)].append((line, quantity))
     if not groups:

@@ -1,5 +1,6 @@
 from qudao.sales.models.fulfilment import DeliveryProof, Shipment, ShipmentLine, ShipmentPackage
 from qudao.sales.models.orders import SalesOrder, SalesOrderLine
+from qudao.sales.models.returns import ReturnLine, ReturnRequest
 from qudao.sales.models.support import OrderEvent, OrderIdempotencyKey, SalesSettings
 from qudao.sales.states_fulfilment import ShipmentState
 
@@ -7,6 +8,8 @@ __all__ = [
     "DeliveryProof",
     "OrderEvent",
     "OrderIdempotencyKey",
+    "ReturnLine",
+    "ReturnRequest",
     "SalesOrder",
     "SalesOrderLine",
     "SalesSettings",
