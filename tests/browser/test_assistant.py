@@ -55,7 +55,9 @@ def test_a_rep_orders_for_a_store_and_captures_the_delivery(browser, live_server
         page.click("form[role=search] button[type=submit]")
         page.click(f"#items a[data-sku='{item.sku}']")
         page.wait_for_selector("#stock")
-        assert page.locator(f"#stock tr[data-site='{shop.world.shanghai.pk}'] .available").inner_text() == "100"
+        assert (
+            page.locator(f"#stock tr[data-site='{shop.world.shanghai.pk}'] .available").inner_text() == "100"
+        )
         assert page.locator(f"#stock tr[data-site='{shop.world.hangzhou.pk}'] .available").inner_text() == "7"
         no_overflow(page)
         page.screenshot(path=str(artifacts / "assistant-stock-390.png"), full_page=True)
@@ -106,8 +108,8 @@ def test_a_rep_orders_for_a_store_and_captures_the_delivery(browser, live_server
 
 def test_a_denied_position_is_said_and_the_delivery_still_records(browser, live_server, media):
     shop = make_shop(make_dealer(name="华东快消"), items=1)
-    from qudao.portal.services import add_to_cart, place_cart_order
     from qudao.portal.models import Cart
+    from qudao.portal.services import add_to_cart, place_cart_order
 
     owner = shop.actor()
     add_to_cart(actor=owner, customer_id=shop.store.pk, item_id=shop.world.items[0].pk, quantity=1)

@@ -104,7 +104,9 @@ def test_a_small_store_orders_in_the_portal_and_earns_its_rebate(shop, dealer, m
     assert (order.invoice_state, order.payment_state) == (InvoiceState.FULL, PaymentState.FULL)
 
     # the delivered order counts toward the quarter's rebate: 2% of 418.10
-    (accrual,) = [a for a in list_customer_accruals(actor=ROOT, customer_id=shop.store.pk) if a.program == rebate]
+    (accrual,) = [
+        a for a in list_customer_accruals(actor=ROOT, customer_id=shop.store.pk) if a.program == rebate
+    ]
     assert accrual.accrual.volume == D("418.10")
     assert accrual.accrual.rate == D("0.02")
     assert accrual.accrual.amount == D("8.36")

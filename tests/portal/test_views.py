@@ -214,4 +214,6 @@ def test_deliveries_are_not_for_retailers_nor_for_other_dealers(shop, shipped):
     stranger = make_user(make_dealer(), Role.SALES_REP, username="stranger", password=PASSWORD)
     client = signed_in(stranger.username)
     assert client.get(reverse("assistant:capture", args=[shipped.pk])).status_code == 404
-    assert f'data-number="{shipped.number}"' not in client.get(reverse("assistant:deliveries")).content.decode()
+    assert (
+        f'data-number="{shipped.number}"' not in client.get(reverse("assistant:deliveries")).content.decode()
+    )
