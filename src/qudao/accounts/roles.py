@@ -142,6 +142,9 @@ FINANCE_ALL = (
 
 #: the retailer portal: dealer staff let retailer users order for their stores
 PORTAL_ACCESS = _perms("portal.portalaccess", (VIEW, ADD, CHANGE))
+#: marketplace field mappings (e-commerce order import): dealer admins manage them, managers read them
+INTEGRATIONS_ALL = _perms("integrations.marketplacemapping")
+INTEGRATIONS_READ = _perms("integrations.marketplacemapping", (VIEW,))
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     Role.DEALER_ADMIN: BASE
@@ -159,7 +162,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | PRICING_WRITE
     | PRICING_SETTLE
     | FINANCE_ALL
-    | PORTAL_ACCESS,
+    | PORTAL_ACCESS
+    | INTEGRATIONS_ALL,
     Role.MANAGER: BASE
     | CATALOG_WRITE
     | PARTIES_WRITE
@@ -173,7 +177,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     | SALES_APPROVE_RETURN
     | PRICING_WRITE
     | FINANCE_READ
-    | PORTAL_ACCESS,
+    | PORTAL_ACCESS
+    | INTEGRATIONS_READ,
     Role.SALES_REP: BASE
     | PARTIES_READ
     | _perms("parties.customer", (VIEW, ADD, CHANGE))

@@ -32,6 +32,7 @@ def _mount() -> None:
     from qudao.catalog.api import router as catalog_router
     from qudao.core.routes import router as core_router
     from qudao.finance.api import router as finance_router
+    from qudao.integrations.api import router as integrations_router
     from qudao.inventory.api import router as inventory_router
     from qudao.org.api import router as org_router
     from qudao.parties.api import router as parties_router
@@ -55,6 +56,7 @@ def _mount() -> None:
     # /orders/{id}/shipments, /shipments/…, /sites/{id}/pick-list
     api.add_router("", fulfilment_router, tags=["sales"])
     api.add_router("/finance", finance_router, tags=["finance"])
+    api.add_router("/integrations", integrations_router, tags=["integrations"])
 
 
 _mount()

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "qudao.sales",
     "qudao.finance",
     "qudao.portal",
+    "qudao.integrations",
 ]
 
 MIDDLEWARE = [

@@ -47,7 +47,7 @@ class ShipTo:
     ship_longitude: Decimal | None = None
 
 
-def _point(region: Region | None) -> tuple[Decimal, Decimal] | None:
+def region_point(region: Region | None) -> tuple[Decimal, Decimal] | None:
     seen = 0
     while region is not None and seen < 6:
         if region.latitude is not None and region.longitude is not None:
@@ -90,11 +90,11 @@ def resolve_ship_to(plans: Sequence[OrderPlan]) -> dict[int, ShipTo]:
             if address.latitude is not None and address.longitude is not None:
                 point = (address.latitude, address.longitude)
             else:
-                point = _point(address.region)
+                point = region_point(address.region)
         else:
             ship = ShipTo(None, customer.region_id)
         if point is None and customer.region_id:
-            point = _point(regions.get(customer.region_id))
+            point = region_point(regions.get(customer.region_id))
         ship.ship_latitude, ship.ship_longitude = point or (None, None)
         out[id(plan)] = ship
     return out
@@ -201,8 +201,9 @@ def write_orders(
     ship: dict[int, ShipTo],
     priced: dict[int, PricedBasket],
     settings,
+    source: str = OrderSource.IMPORT,
 ) -> list[int]:
-    """Write the plans as draft orders (source import) with their priced lines. Returns order ids."""
+    """Write the plans as draft orders (`source`) with their priced lines. Returns the order ids."""
     if not plans:
         return []
     now = timezone.now()
@@ -234,7 +235,7 @@ def write_orders(
                 "ship_line": to.ship_line,
                 "receiver_name": to.receiver_name,
                 "receiver_phone": to.receiver_phone,
-                "source": OrderSource.IMPORT,
+                "source": source,
                 "external_reference": plan.ref,
                 "currency": basket.currency or customer.currency,
                 "state": OrderState.DRAFT,
@@ -266,7 +267,7 @@ def write_orders(
     order_ids = [ids[number] for number in wanted]
     insert_rows(SalesOrderLine, _line_rows(plans, order_rows, order_ids, priced, gift_items, now))
     message = str(_("Order created."))
-    data = {"source": OrderSource.IMPORT}
+    data = {"source": str(source)}
     insert_rows(
         OrderEvent,
         (
