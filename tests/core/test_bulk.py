@@ -64,3 +64,48 @@ def test_one_value_per_field():
     (a,) = _costs(1)
     with pytest.raises(ValueError):
         update_rows(ItemSiteCost, {a.pk: (Decimal(1), Decimal(2))}, ["quantity"])
+
+
+def test_insert_rows_writes_what_bulk_create_would_in_one_statement():
+    from qudao.core.bulk import insert_rows
+    from qudao.core.models import OutboxEvent
+
+    dealer = make_dealer()
+    rows = [OutboxEvent(topic=f"t.{n}", payload={"n": n, "名": "值"}, dealer=dealer) for n in range(3)]
+    with CaptureQueriesContext(connection) as ctx:
+        written = insert_rows(rows)
+    assert len(ctx.captured_queries) == 1 and ctx.captured_queries[0]["sql"].startswith("INSERT")
+    assert [r.pk for r in written] == sorted(r.pk for r in written) and all(r.pk for r in written)
+    assert not written[0]._state.adding
+    again = {e.pk: e for e in OutboxEvent.objects.filter(pk__in=[r.pk for r in rows])}
+    assert [again[r.pk].payload for r in rows] == [{"n": n, "名": "值"} for n in range(3)]
+    assert again[rows[0].pk].dealer_id == dealer.pk and again[rows[0].pk].created_at is not None
+
+
+def test_rows_loaded_by_hand_equal_the_orms():
+    from qudao.core.bulk import RowLoader, fetch
+
+    a, _b, _c = _costs(3)
+    loader = RowLoader(ItemSiteCost, "x")
+    table = connection.ops.quote_name(ItemSiteCost._meta.db_table)
+    rows = fetch(f"SELECT {loader.columns}, 1 FROM {table} x WHERE x.id = %s", [a.pk])
+    loaded, end = loader.load(rows[0])
+    orm = ItemSiteCost.objects.get(pk=a.pk)
+    assert end == len(rows[0]) - 1 and not loaded._state.adding
+    for field in ItemSiteCost._meta.concrete_fields:
+        mine, theirs = getattr(loaded, field.attname), getattr(orm, field.attname)
+        assert (type(mine), mine) == (type(theirs), theirs), field.name
+    # an outer join that found nothing gives None
+    assert loader.load([None] * len(loader.fields))[0] is None
+
+
+def test_update_fields_sets_one_row():
+    from qudao.core.bulk import update_fields
+
+    a, b = _costs(2)
+    stamp = timezone.now()
+    with CaptureQueriesContext(connection) as ctx:
+        assert update_fields(ItemSiteCost, a.pk, {"quantity": Decimal("1.250"), "updated_at": stamp}) == 1
+    assert len(ctx.captured_queries) == 1
+    a.refresh_from_db(), b.refresh_from_db()
+    assert (a.quantity, a.updated_at, b.quantity) == (Decimal("1.250"), stamp, Decimal("10.000"))
