@@ -60,6 +60,7 @@ RESOURCES: dict[str, tuple[str, str]] = {
     "rebate-programs": ("pricing.RebateProgram", "pk"),
     "orders": ("sales.SalesOrder", "pk"),
     "shipments": ("sales.Shipment", "pk"),
+    "returns": ("sales.ReturnRequest", "pk"),
     "invoices": ("finance.Invoice", "pk"),
     "credit-notes": ("finance.CreditNote", "pk"),
     "payments": ("finance.Payment", "pk"),
@@ -203,14 +204,22 @@ def make_demo_order() -> None:
 
 
 def make_demo_shipment() -> None:
-    """A confirmed order of a demo dealer with a draft shipment, to sweep the fulfilment endpoints."""
-    from qudao.sales.services import create_shipment
+    """A confirmed order of a demo dealer with a draft shipment, and a delivered one with a return
+    request, to sweep the fulfilment and return endpoints."""
+    from qudao.sales.services import confirm_delivery, create_shipment, request_return, ship_shipment
     from tests.inventory.factories import ROOT, receive
     from tests.sales.factories import make_world, submit
 
     world = make_world(Company.objects.filter(is_dealer=True).order_by("pk").first(), items=1, stock={})
     receive(world.shanghai, world.items[0], 5)
     create_shipment(actor=ROOT, order_id=submit(world, [2]).pk, data={})
+    delivered = submit(world, [1])
+    shipment = create_shipment(actor=ROOT, order_id=delivered.pk, data={})
+    ship_shipment(actor=ROOT, shipment_id=shipment.pk)
+    confirm_delivery(actor=ROOT, shipment_id=shipment.pk, data={"signer_name": "店长"})
+    line = delivered.lines.get()
+    lines = [{"order_line_id": line.pk, "quantity": 1}]
+    request_return(actor=ROOT, order_id=delivered.pk, data={"lines": lines})
 
 
 def make_demo_finance() -> None:

@@ -159,3 +159,6 @@ def pick_list(request: HttpRequest, site_id: int, shipment_ids: list[Id] | None 
     actor = api_actor(request, app=APP, perm="sales.view_shipment")
     rows = selectors.pick_list(actor=actor, site_id=site_id, shipment_ids=shipment_ids or None)
     return {"site_id": site_id, "rows": [row.as_dict() for row in rows]}
+
+
+from qudao.sales import api_returns  # noqa: E402, F401 (adds the return endpoints to this router)

@@ -9,6 +9,7 @@ from ninja import Field, Schema
 
 from qudao.core.api import StrictSchema
 from qudao.sales.schemas import Id, Quantity
+from qudao.sales.states_fulfilment import ReturnDisposition
 
 
 class ShipmentLineIn(StrictSchema):
@@ -177,3 +178,81 @@ class PickRowOut(Schema):
 class PickListOut(Schema):
     site_id: int
     rows: list[PickRowOut]
+
+
+class ReturnLineIn(StrictSchema):
+    order_line_id: Id
+    quantity: Quantity
+    reason: str = Field("", max_length=300)
+    disposition: ReturnDisposition = ReturnDisposition.RESTOCK
+    lot_id: Id | None = None
+
+
+class ReturnIn(StrictSchema):
+    site_id: Id | None = None
+    reason: str = Field("", max_length=300)
+    #: at least one (checked by the service, after the order's scope)
+    lines: list[ReturnLineIn] = Field(default_factory=list, max_length=500)
+
+
+class ReturnDecisionIn(StrictSchema):
+    version: int | None = Field(None, ge=1)
+    note: str = Field("", max_length=300)
+
+
+class ReceiveLineIn(StrictSchema):
+    return_line_id: Id
+    disposition: ReturnDisposition
+
+
+class ReceiveIn(StrictSchema):
+    version: int | None = Field(None, ge=1)
+    lines: list[ReceiveLineIn] | None = Field(None, max_length=500)
+
+
+class ReturnLineOut(Schema):
+    id: int
+    order_line_id: int
+    line_no: int = Field(alias="order_line.line_no")
+    item_id: int
+    sku: str = Field(alias="item.sku")
+    quantity: Decimal
+    reason: str
+    disposition: str
+    lot_id: int | None
+    unit_price: Decimal
+    amount: Decimal
+    credit_quantity: Decimal
+
+
+class ReturnSummaryOut(Schema):
+    id: int
+    dealer_id: int
+    number: str
+    order_id: int
+    order_number: str = Field(alias="order.number")
+    customer_id: int
+    site_id: int
+    state: str
+    amount: Decimal
+    version: int
+    created_at: datetime
+
+
+class ReturnOut(ReturnSummaryOut):
+    reason: str
+    decision_note: str
+    credit_notes: list[str]
+    decided_at: datetime | None
+    received_at: datetime | None
+    closed_at: datetime | None
+    lines: list[ReturnLineOut]
+
+    @staticmethod
+    def resolve_lines(obj):
+        return list(obj.lines.all())
+
+
+class ReturnPage(Schema):
+    items: list[ReturnSummaryOut]
+    next_before_id: int | None
