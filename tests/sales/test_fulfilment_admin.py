@@ -90,3 +90,35 @@ def test_shipment_list_is_scoped(staff, dealer, other_dealer):
     assert mine.number in text
     assert f"/shipment/{theirs.pk}/" not in text
     assert staff.get(f"/admin/sales/shipment/{theirs.pk}/deliver/").status_code == 404
+
+
+def test_returns_are_approved_and_received_from_the_console(staff, dealer):
+    from qudao.sales.models import ReturnRequest
+    from qudao.sales.services import confirm_delivery, request_return
+
+    world = make_world(dealer, items=1)
+    order = submit(world, [3])
+    shipment = create_shipment(actor=ROOT, order_id=order.pk, data={})
+    ship_shipment(actor=ROOT, shipment_id=shipment.pk)
+    confirm_delivery(actor=ROOT, shipment_id=shipment.pk, data={"signer_name": "店长"})
+    request = request_return(
+        actor=ROOT,
+        order_id=order.pk,
+        data={"lines": [{"order_line_id": order.lines.get().pk, "quantity": 1, "disposition": "quarantine"}]},
+    )
+    listing = staff.get("/admin/sales/returnrequest/").content.decode()
+    assert request.number in listing
+    # receiving before the approval is refused on its row
+    refused = staff.post(
+        "/admin/sales/returnrequest/",
+        {"action": "receive_selected", "_selected_action": [request.pk]},
+        follow=True,
+    ).content.decode()
+    assert request.number in refused and ReturnRequest.objects.get().state == "requested"
+    for action in ("approve_selected", "receive_selected"):
+        staff.post("/admin/sales/returnrequest/", {"action": action, "_selected_action": [request.pk]})
+    assert ReturnRequest.objects.get().state == "closed"
+    page = staff.get(f"/admin/sales/returnrequest/{request.pk}/change/").content.decode()
+    assert "quarantine" in page.lower() or "隔离" in page
+    order_page = staff.get(f"/admin/sales/salesorder/{order.pk}/change/").content.decode()
+    assert request.number in order_page and shipment.number in order_page

@@ -17,7 +17,7 @@ from qudao.core.admin import run_for_each as _run
 from qudao.core.errors import QudaoError
 from qudao.core.scoping import get_actor, scoped
 from qudao.sales import admin_display, services
-from qudao.sales.admin_fulfilment import OrderShipmentInline, draft_shipments  # registers ShipmentAdmin
+from qudao.sales.admin_fulfilment import OrderReturnInline, OrderShipmentInline, draft_shipments
 from qudao.sales.models import SalesOrder, SalesOrderLine, SalesSettings
 
 #: the change list counts at most this many rows (a bounded COUNT over a LIMIT subquery)
@@ -205,7 +205,7 @@ class SalesOrderAdmin(QudaoModelAdmin):
         "version",
         "notes",
     )
-    inlines = [SalesOrderLineInline, OrderShipmentInline]
+    inlines = [SalesOrderLineInline, OrderShipmentInline, OrderReturnInline]
     actions = ["confirm_selected", "approve_selected", "cancel_selected", "allocate_wave", draft_shipments]
 
     @admin.display(description=_("allocation plan"))

@@ -15,7 +15,14 @@ from unfold.decorators import action
 from qudao.core.admin import QudaoModelAdmin
 from qudao.core.admin import run_for_each as _run
 from qudao.sales import services
-from qudao.sales.models import Shipment, ShipmentLine, ShipmentPackage, ShipmentState
+from qudao.sales.models import (
+    ReturnLine,
+    ReturnRequest,
+    Shipment,
+    ShipmentLine,
+    ShipmentPackage,
+    ShipmentState,
+)
 
 
 @admin.action(description=_("Draft shipments (everything reserved, one per site)"), permissions=["change"])
@@ -219,3 +226,126 @@ class ShipmentAdmin(QudaoModelAdmin):
         from django.shortcuts import redirect
 
         return redirect(reverse("admin:sales_shipment_deliver", args=[object_id]))
+
+
+class ReturnLineInline(TabularInline):
+    model = ReturnLine
+    extra = 0
+    fields = (
+        "order_line",
+        "item",
+        "quantity",
+        "lot",
+        "disposition",
+        "reason",
+        "unit_price",
+        "amount",
+        "credit_quantity",
+    )
+    readonly_fields = fields
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("order_line", "item", "lot")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class OrderReturnInline(TabularInline):
+    """The returns of an order, on the order page."""
+
+    model = ReturnRequest
+    fk_name = "order"
+    extra = 0
+    fields = ("number", "state", "amount", "site", "received_at", "credit_notes")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = _("returns")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("sales.view_returnrequest")
+
+
+@admin.register(ReturnRequest)
+class ReturnRequestAdmin(QudaoModelAdmin):
+    list_display = ("number", "order", "customer", "site", "state", "amount", "received_at", "created_at")
+    list_filter = ("state", "site")
+    search_fields = ("=number", "=order__number")
+    list_select_related = ("order", "customer", "site")
+    ordering = ("-id",)
+    fields = (
+        "number",
+        "dealer",
+        "order",
+        "customer",
+        "site",
+        "state",
+        "reason",
+        "amount",
+        "decision_note",
+        "credit_notes",
+        "requested_by",
+        "decided_by",
+        "decided_at",
+        "received_by",
+        "received_at",
+        "closed_at",
+        "version",
+    )
+    readonly_state_fields = fields
+    inlines = [ReturnLineInline]
+    actions = ["approve_selected", "reject_selected", "receive_selected", "cancel_selected"]
+
+    def has_add_permission(self, request):
+        return False  # requested from a delivered order (API, portal)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_import_permission(self, request):
+        return False
+
+    @admin.action(description=_("Approve selected returns"), permissions=["change"])
+    def approve_selected(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda actor, pk: services.approve_return(actor=actor, return_id=pk),
+            _("%(count)d returns approved."),
+        )
+
+    @admin.action(description=_("Reject selected returns"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda actor, pk: services.reject_return(actor=actor, return_id=pk),
+            _("%(count)d returns rejected."),
+        )
+
+    @admin.action(description=_("Receive the goods of selected returns"), permissions=["change"])
+    def receive_selected(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda actor, pk: services.receive_return(actor=actor, return_id=pk),
+            _("%(count)d returns received."),
+        )
+
+    @admin.action(description=_("Cancel selected returns"), permissions=["change"])
+    def cancel_selected(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda actor, pk: services.cancel_return(actor=actor, return_id=pk),
+            _("%(count)d returns cancelled."),
+        )
