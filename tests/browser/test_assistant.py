@@ -69,7 +69,7 @@ def test_a_rep_orders_for_a_store_and_captures_the_delivery(browser, live_server
         page.wait_for_selector(".message.success")
         page.locator(f"li[data-sku='{item.sku}'] button.add").click()
         page.wait_for_selector(".message.success")
-        page.click("text=Cart (1) →")
+        page.click("#to-cart")
         page.wait_for_selector("#cart-lines")
         assert page.locator("#cart-lines .qty").inner_text() == "2"
         no_overflow(page)

@@ -191,3 +191,22 @@ def test_the_catalog_prices_a_page_in_one_pricing_call(shop, dealer):
     assert by_item[shop.world.items[1].pk].price.unit_price == D("113.0000")
     assert not by_item[shop.world.items[1].pk].price.promotions
     assert {e.availability for e in page.entries} == {"in_stock"}
+
+
+def test_the_catalog_page_costs_the_same_queries_for_5_or_20_items(shop, dealer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from qudao.portal.selectors_catalog import list_catalog
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            page = list_catalog(actor=shop.actor(), customer=shop.store)
+        return len(captured), len(page.entries)
+
+    few, n_few = queries()
+    for _ in range(17):
+        make_item(dealer, list_price=D("9.90"))
+    many, n_many = queries()
+    assert (n_few, n_many) == (3, 20)
+    assert many == few
