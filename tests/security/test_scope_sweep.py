@@ -64,6 +64,8 @@ RESOURCES: dict[str, tuple[str, str]] = {
     "invoices": ("finance.Invoice", "pk"),
     "credit-notes": ("finance.CreditNote", "pk"),
     "payments": ("finance.Payment", "pk"),
+    "marketplace": ("integrations.MarketplaceMapping", "code"),
+    "mappings": ("integrations.MarketplaceMapping", "pk"),
 }
 #: shared master data everyone signed in may read (not a leak)
 PUBLIC_READ = {"org.Region"}
@@ -108,6 +110,7 @@ SWEPT_APPS = {
     "sales",
     "pricing",
     "finance",
+    "integrations",
 }
 VOLATILE_FIELDS = {"last_login", "last_used_at", "updated_at"}
 
@@ -201,6 +204,9 @@ def make_demo_order() -> None:
     create_order(
         actor=ROOT, data={"customer_id": customer.pk, "lines": [{"item_id": item.pk, "quantity": 1}]}
     )
+    from qudao.integrations.services import install_generic_mapping
+
+    install_generic_mapping(actor=ROOT, dealer_id=dealer.pk, customer_code=customer.code)
 
 
 def make_demo_shipment() -> None:

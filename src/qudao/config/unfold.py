@@ -96,6 +96,13 @@ UNFOLD = {
                         "link": lazy(_changelist, str)("admin:sales_salesorder_enter"),
                         "permission": lambda request: request.user.has_perm("sales.add_salesorder"),
                     },
+                    {
+                        "title": _("Import orders"),
+                        "icon": "upload_file",
+                        "link": lazy(_changelist, str)("sales_order_import"),
+                        "permission": lambda request: request.user.has_perm("sales.add_salesorder"),
+                    },
+                    _link(_("Marketplace mappings"), "integrations.marketplacemapping", "hub"),
                     _link(_("Shipments"), "sales.shipment", "local_shipping"),
                     _link(_("Returns"), "sales.returnrequest", "assignment_return"),
                     {

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/inventory/board/", include("qudao.inventory.views_board")),
     path("admin/inventory/transfer-editor/", include("qudao.inventory.views_transfers")),
+    path("admin/sales/import/", include("qudao.sales.views_imports")),
     path("inventory/", include("qudao.inventory.urls")),
     path("portal/", include("qudao.portal.urls_portal")),
     path("assistant/", include("qudao.portal.urls_assistant")),

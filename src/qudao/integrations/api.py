@@ -100,6 +100,7 @@ def import_orders(request: HttpRequest, code: str, dealer_id: Id | None = None):
     never a second one), `skipped` (a status the mapping skips, e.g. cancelled) or `error`. An API
     key needs the `sales:write` scope."""
     actor = api_actor(request, app="sales", write=True, perm="sales.add_salesorder")
+    services.get_mapping(actor=actor, code=code, dealer_id=dealer_id)  # 404 before reading the body
     results = services.import_marketplace_orders(
         actor=actor, code=code, payload=_payload(request), dealer_id=dealer_id
     )

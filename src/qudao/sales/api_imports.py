@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
-from ninja import Field, File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from qudao.core.api import ErrorOut, StrictSchema, api_actor
@@ -67,7 +67,9 @@ def render_report(report) -> dict[str, Any]:
     data = dict(report.__dict__)
     token = data.pop("report_token")
     data["error_report"] = (
-        {fmt: f"/api/v1/orders/import/reports/{token}/{fmt}" for fmt in ("csv", "xlsx")} if token else None
+        {fmt: f"/api/v1/orders/import/report?token={token}&format={fmt}" for fmt in ("csv", "xlsx")}
+        if token
+        else None
     )
     return data
 
@@ -110,11 +112,15 @@ def import_file(request: HttpRequest, payload: Form[ImportIn], file: File[Upload
 
 
 @router.get(
-    "/reports/{token}/{fmt}",
+    "/report",
     response={200: None, **ERRORS},
-    summary="Download an import's error report (fmt: csv or xlsx)",
+    summary="Download an import's error report (?token=…&format=csv or xlsx)",
 )
-def download_report(request: HttpRequest, token: str, fmt: str):
+def download_report(
+    request: HttpRequest,
+    token: str = Query(..., max_length=80),
+    fmt: Literal["csv", "xlsx"] = Query("csv", alias="format"),
+):
     actor = api_actor(request, app=APP, perm="sales.add_salesorder")
     name, body, content_type = build_report(actor=actor, token=token, fmt=fmt)
     response = HttpResponse(body, content_type=content_type)

@@ -116,7 +116,7 @@ def import_orders(
             raise ImportConflict() from exc
         report.orders_created = len(report.order_ids)
         report.lines_created = sum(len(priced[id(p)].lines) for p in valid)
-    if problems:
+    if problems or dry_run:  # a dry run keeps the file: the console imports it without a new upload
         report.report_token = save_report(
             dealer_id=dealer_id,
             name=name,

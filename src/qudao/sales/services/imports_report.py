@@ -68,14 +68,30 @@ def _split(token: str) -> tuple[int, str] | None:
     return int(dealer), key
 
 
-def build_report(*, actor: Actor, token: str, fmt: str) -> tuple[str, bytes, str]:
-    """(file name, bytes, content type) of a report; 404 when absent or not the actor's dealer's."""
-    parts = _split(token) if fmt in FORMATS else None
+def _base(actor: Actor, token: str) -> str:
+    parts = _split(token)
     if parts is None or not (actor.is_platform_admin or parts[0] in actor.own_dealer_ids):
         raise NotFound()
     base = f"{_folder(parts[0])}/{parts[1]}"
     if not default_storage.exists(f"{base}.json"):
         raise NotFound()
+    return base
+
+
+def load_source(*, actor: Actor, token: str) -> tuple[str, bytes]:
+    """The file kept with a report (a dry run's upload, imported afterwards without a new upload)."""
+    base = _base(actor, token)
+    with default_storage.open(f"{base}.json", "rb") as fh:
+        name = json.loads(fh.read().decode())["name"]
+    with default_storage.open(f"{base}.source", "rb") as fh:
+        return name, fh.read()
+
+
+def build_report(*, actor: Actor, token: str, fmt: str) -> tuple[str, bytes, str]:
+    """(file name, bytes, content type) of a report; 404 when absent or not the actor's dealer's."""
+    if fmt not in FORMATS:
+        raise NotFound()
+    base = _base(actor, token)
     with default_storage.open(f"{base}.json", "rb") as fh:
         meta = json.loads(fh.read().decode())
     with default_storage.open(f"{base}.source", "rb") as fh:
