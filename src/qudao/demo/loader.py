@@ -17,6 +17,7 @@ from qudao.demo import auto, fmcg, inventory, orders
 from qudao.demo.auto_catalog import load_auto_catalog
 from qudao.demo.base import DemoContext
 from qudao.demo.errors import DemoAlreadyLoaded, DemoScaleInvalid
+from qudao.demo.fulfilment import load_fmcg_fulfilment
 from qudao.demo.portal import load_portal_access
 from qudao.demo.pricing import load_fmcg_pricing
 from qudao.demo.summary import DemoSummary, DemoUser
@@ -77,6 +78,7 @@ def load_demo(*, scale: int = 1, seed: int = DEFAULT_SEED, stdout: TextIO | None
             inventory.load_auto_stock(ctx)
         with ctx.step(_("FMCG orders and receivables")):
             orders.load_fmcg_orders(ctx)
+            load_fmcg_fulfilment(ctx)  # shipments, deliveries with proof, a return (demo/fulfilment.py)
         with ctx.step(_("retailer portal")):
             load_portal_access(ctx)
     summary.users.insert(
