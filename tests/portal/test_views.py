@@ -163,6 +163,16 @@ def test_the_rep_captures_the_proof_of_delivery(shop, shipped):
     rep = signed_in(shop.rep.username)
     listing = rep.get(reverse("assistant:deliveries")).content.decode()
     assert f'data-number="{shipped.number}"' in listing
+    mine = rep.get(reverse("assistant:deliveries"), {"mine": "1"}).content.decode()
+    assert f'data-number="{shipped.number}"' in mine
+    colleague = signed_in(
+        make_user(shop.world.dealer, Role.SALES_REP, username="colleague", password=PASSWORD).username
+    )
+    assert (
+        f'data-number="{shipped.number}"' in colleague.get(reverse("assistant:deliveries")).content.decode()
+    )
+    theirs = colleague.get(reverse("assistant:deliveries"), {"mine": "1"}).content.decode()
+    assert f'data-number="{shipped.number}"' not in theirs and "Nothing to deliver" in theirs
     url = reverse("assistant:capture", args=[shipped.pk])
     form = rep.get(url).content.decode()
     assert 'capture="environment"' in form and 'accept="image/*"' in form
