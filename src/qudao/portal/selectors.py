@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
+from qudao.catalog.models import Item
 from qudao.core.errors import NotFound, QudaoError
 from qudao.core.scoping import Actor, get_scoped, scoped
 from qudao.inventory.selectors import list_site_stock
@@ -68,8 +69,6 @@ def get_cart_view(*, cart: Cart) -> CartView:
     gift_ids = [p.item_id for p in view.quote.lines if p.is_gift]
     names: dict[int, str] = {}
     if gift_ids:
-        from qudao.catalog.models import Item
-
         names = dict(Item.objects.filter(pk__in=gift_ids).values_list("pk", "name"))
     view.gifts = [(names.get(p.item_id, ""), p) for p in view.quote.lines if p.is_gift]
     for line in lines:
@@ -259,8 +258,6 @@ class SiteStock:
 
 def get_item_stock(*, actor: Actor, item_id: Any) -> tuple[Any, list[SiteStock]]:
     """An item and its stock per site the actor sees: on hand, reserved, available, in transit."""
-    from qudao.catalog.models import Item
-
     item = get_scoped(Item.objects.select_related("base_unit"), actor, pk=item_id)
     rows = list(list_site_stock(actor=actor, item_id=item.pk))
     sites = Site.objects.in_bulk([r["site_id"] for r in rows])

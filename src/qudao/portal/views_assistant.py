@@ -20,7 +20,7 @@ from qudao.catalog.selectors import list_items
 from qudao.core.errors import QudaoError
 from qudao.portal import selectors, views_common
 from qudao.portal.actors import assistant_actor, get_customer
-from qudao.portal.views_common import Mode, error_text, not_found
+from qudao.portal.views_common import Mode, not_found
 from qudao.sales.selectors_fulfilment import get_shipment
 from qudao.sales.services import confirm_delivery
 
@@ -112,9 +112,7 @@ def order(request, actor, order_id: int):
 @require_POST
 @staff_page
 def reorder(request, actor, order_id: int):
-    return views_common.reorder(
-        request, actor, "assistant", order_id, lambda cid: reverse("assistant:cart", args=[cid])
-    )
+    return views_common.reorder(request, actor, order_id, lambda cid: reverse("assistant:cart", args=[cid]))
 
 
 @require_GET
@@ -189,6 +187,3 @@ def capture(request, actor, shipment_id: int):
         "portal/assistant_capture.html",
         {"shipment": shipment, "errors": errors, "form": form, "now": now},
     )
-
-
-__all__ = ["error_text"]

@@ -108,13 +108,14 @@ def catalog_page(request: HttpRequest, actor: Actor, mode: Mode, extra: dict | N
     q = request.GET.get("q", "")[:100]
     category = request.GET.get("category") or None
     category_id = int(category) if category and category.isdigit() else None
+    in_cart = selectors.cart_quantities(cart)
     page = list_catalog(
         actor=actor,
         customer=mode.customer,
         q=q,
         category_id=category_id,
         page=request.GET.get("page") or 1,
-        in_cart=selectors.cart_quantities(cart),
+        in_cart=in_cart,
     )
     return render(
         request,
@@ -125,14 +126,10 @@ def catalog_page(request: HttpRequest, actor: Actor, mode: Mode, extra: dict | N
             "q": q,
             "category_id": category_id,
             "categories": list_categories_for(actor, mode.customer.dealer_id),
-            "cart_count": len(page_cart_ids(cart)),
+            "cart_count": len(in_cart),
             **(extra or {}),
         },
     )
-
-
-def page_cart_ids(cart) -> list[int]:
-    return list(selectors.cart_quantities(cart))
 
 
 def cart_page(request: HttpRequest, actor: Actor, mode: Mode, extra: dict | None = None) -> HttpResponse:
@@ -206,13 +203,14 @@ def order_page(request: HttpRequest, actor: Actor, ns: str, order_id: int, extra
             "ns": ns,
             "order": order,
             "steps": selectors.order_timeline(order),
-            "lines": [ln for ln in order.lines.all()],
+            "lines": list(order.lines.all()),
             **(extra or {}),
         },
     )
 
 
-def reorder(request: HttpRequest, actor: Actor, ns: str, order_id: int, cart_url) -> HttpResponse:
+def reorder(request: HttpRequest, actor: Actor, order_id: int, cart_url) -> HttpResponse:
+    """Put the order's lines into its customer's cart; `cart_url(customer_id)` is where to go next."""
     cart, added, skipped = services.reorder(actor=actor, order_id=order_id)
     if added:
         messages.success(

@@ -121,4 +121,4 @@ def reorder(request, actor, mode, order_id: int):
         request.session[SESSION_KEY] = customer_id
         return reverse("portal:cart")
 
-    return views_common.reorder(request, actor, "portal", order_id, cart_url)
+    return views_common.reorder(request, actor, order_id, cart_url)

@@ -89,8 +89,8 @@ def set_cart_quantity(*, actor: Actor, customer_id: Any, item_id: Any, quantity:
     """Set an item's quantity in the cart (0 removes it)."""
     value = _quantity(quantity)
     cart = _lock(actor, customer_id)
-    if value <= 0:
-        CartLine.objects.filter(cart=cart, item_id=item_id if str(item_id).isdigit() else None).delete()
+    if value <= 0:  # removing needs no orderable item (it may have been deactivated since)
+        CartLine.objects.filter(cart=cart, item_id=int(item_id) if str(item_id).isdigit() else None).delete()
         cart.save(update_fields=["updated_at"])
         return None
     return _write_line(cart, _orderable_item(actor, cart, item_id), value)
