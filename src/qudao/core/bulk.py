@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import DecimalField, Field, Model
 
 
@@ -67,23 +67,72 @@ def update_rows(
         return cursor.fetchone()[0]
 
 
-def _insert_fields(model: type[Model]) -> list[Field]:
-    fields = _INSERT_FIELDS.get(model)
-    if fields is None:
-        fields = [
-            f for f in model._meta.concrete_fields if not f.primary_key and not getattr(f, "generated", False)
+#: fields whose database value is the Python value itself when it has exactly this type (what
+#: get_db_prep_save would return, without the calls): plain Django classes only, never a subclass
+_AS_IS: dict[type[Field], type] = {
+    models.CharField: str,
+    models.TextField: str,
+    models.BooleanField: bool,
+    models.IntegerField: int,
+    models.SmallIntegerField: int,
+    models.BigIntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.PositiveBigIntegerField: int,
+    models.AutoField: int,
+    models.BigAutoField: int,
+}
+
+
+class _Column:
+    __slots__ = ("as_is", "attname", "field", "pre_save", "relation")
+
+    def __init__(self, field: Field) -> None:
+        self.field = field
+        self.attname = field.attname
+        # DateField/DateTimeField (auto_now…) and custom fields compute their value on save
+        self.pre_save = type(field).pre_save is not Field.pre_save
+        target = field.target_field if field.many_to_one or field.one_to_one else field
+        self.as_is = _AS_IS.get(type(target)) if type(field) in (*_AS_IS, models.ForeignKey) else None
+        self.relation = bool(field.is_relation and (field.many_to_one or field.one_to_one))
+
+
+def _insert_columns(model: type[Model]) -> list[_Column]:
+    columns = _INSERT_COLUMNS.get(model)
+    if columns is None:
+        columns = [
+            _Column(f)
+            for f in model._meta.concrete_fields
+            if not f.primary_key and not getattr(f, "generated", False)
         ]
-        _INSERT_FIELDS[model] = fields
-    return fields
+        _INSERT_COLUMNS[model] = columns
+    return columns
 
 
-_INSERT_FIELDS: dict[type[Model], list[Field]] = {}
+_INSERT_COLUMNS: dict[type[Model], list[_Column]] = {}
+
+
+def _related_id(obj: Model, column: _Column) -> None:
+    """What save() does for a related object assigned before it had an id: take its id now."""
+    field = column.field
+    if not field.is_cached(obj):
+        return
+    related = field.get_cached_value(obj)
+    if related is None:
+        return
+    if related.pk is None:
+        raise ValueError(f"insert_rows: the related {field.name} of {obj!r} is not saved")
+    value = getattr(related, field.target_field.attname)
+    if getattr(obj, column.attname) in field.empty_values:
+        setattr(obj, column.attname, value)
+    elif getattr(obj, column.attname) != value:
+        field.delete_cached_value(obj)
 
 
 def insert_rows(objs: Sequence[Model]) -> list[Model]:
     """INSERT new instances of one model in one statement and give them their ids — what
     `bulk_create` does for plain rows (`pre_save` for auto_now, related objects' ids, each value
-    through `get_db_prep_save`), without compiling a query, for hot paths. No signals (as
+    as `get_db_prep_save` makes it), without compiling a query, for hot paths. No signals (as
     bulk_create). Rows with an id already, or with an expression as a value, go through bulk_create."""
     objs = list(objs)
     if not objs:
@@ -92,19 +141,27 @@ def insert_rows(objs: Sequence[Model]) -> list[Model]:
     meta = model._meta
     if any(type(obj) is not model or obj.pk is not None for obj in objs):
         return model._default_manager.bulk_create(objs)
-    fields = _insert_fields(model)
+    columns = _insert_columns(model)
     params: list[Any] = []
+    append = params.append
     for obj in objs:
-        obj._prepare_related_fields_for_save(operation_name="insert_rows")
-        for field in fields:
-            value = field.pre_save(obj, add=True)
-            if hasattr(value, "resolve_expression"):
+        values = obj.__dict__
+        for column in columns:
+            if column.relation:
+                _related_id(obj, column)
+            value = column.field.pre_save(obj, add=True) if column.pre_save else values[column.attname]
+            if value is None and column.as_is is not None:
+                append(None)
+            elif type(value) is column.as_is:
+                append(value)
+            elif hasattr(value, "resolve_expression"):
                 return model._default_manager.bulk_create(objs)
-            params.append(field.get_db_prep_save(value, connection))
+            else:
+                append(column.field.get_db_prep_save(value, connection))
     quote = connection.ops.quote_name
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
     sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c.field.column) for c in columns)}) "  # noqa: S608
         f"VALUES {', '.join([row] * len(objs))} RETURNING {quote(meta.pk.column)}"
     )
     with connection.cursor() as cursor:
