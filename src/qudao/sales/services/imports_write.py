@@ -169,7 +169,12 @@ def _copy(table: str, columns: str, rows: Iterable[dict[str, Any]], pairs, json_
     count = 0
     block: list[str] = []
     text = _text
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+    # the driver's own errors (a unique violation) become Django's, as for any other statement
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
         for row in rows:
             if not count:
                 _check(row, pairs)
