@@ -10,7 +10,9 @@ more than running them. Decimals are rebuilt exactly (SQLite hands back floats f
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
@@ -111,10 +113,39 @@ def region_chain(region_id: int | None) -> dict[int, int]:
     return {r: depth for depth, r in enumerate(chain, start=1)}
 
 
+def item_facts(
+    item_id: int, sku: str, name: str, tax_rate: Any, list_price: Any, currency: str, path: str | None
+) -> ItemFacts:
+    """An item as the engine sees it; `path` is its category's materialised path ("/1/7/")."""
+    categories = frozenset(int(part) for part in (path or "").strip("/").split("/") if part)
+    return ItemFacts(item_id, sku, name, dec(tax_rate), dec(list_price), currency, categories)
+
+
+#: (dealer id, item facts by id) a caller has just read in this transaction (see `known_items`)
+_KNOWN_ITEMS: ContextVar[tuple[int, Mapping[int, ItemFacts]] | None] = ContextVar(
+    "pricing_known_items", default=None
+)
+
+
+@contextmanager
+def known_items(dealer_id: int, facts: Mapping[int, ItemFacts]) -> Iterator[None]:
+    """Item facts the caller has just read (the order center reads its lines' items with their
+    category paths): `load_items` takes them instead of reading the same rows again. Items not
+    among them (gifts, another dealer's) are read as usual."""
+    token = _KNOWN_ITEMS.set((dealer_id, facts))
+    try:
+        yield
+    finally:
+        _KNOWN_ITEMS.reset(token)
+
+
 def load_items(dealer_id: int, item_ids: Iterable[int]) -> dict[int, ItemFacts]:
     ids = sorted(set(item_ids))
     if not ids:
         return {}
+    known = _KNOWN_ITEMS.get()
+    if known is not None and known[0] == dealer_id and all(i in known[1] for i in ids):
+        return {i: known[1][i] for i in ids}
     ids_sql, ids_params = _in("i.id", ids)
     rows = _fetch(
         "SELECT i.id, i.sku, i.name, i.tax_rate, i.list_price, i.currency, c.path "  # noqa: S608 (model tables)
@@ -123,11 +154,7 @@ def load_items(dealer_id: int, item_ids: Iterable[int]) -> dict[int, ItemFacts]:
         f"WHERE i.dealer_id = %s AND {ids_sql}",
         [dealer_id, *ids_params],
     )
-    out = {}
-    for item_id, sku, name, tax_rate, list_price, currency, path in rows:
-        categories = frozenset(int(part) for part in (path or "").strip("/").split("/") if part)
-        out[item_id] = ItemFacts(item_id, sku, name, dec(tax_rate), dec(list_price), currency, categories)
-    return out
+    return {row[0]: item_facts(*row) for row in rows}
 
 
 def _promotion_rows(context: PricingContext, where: str, params: Sequence[Any]) -> list[dict]:

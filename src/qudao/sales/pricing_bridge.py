@@ -12,10 +12,25 @@ from qudao.core.scoping import Actor
 from qudao.pricing.contracts import BasketLine, PricedBasket, PricedLine, PricingContext
 
 
-def price_basket(*, context: PricingContext, lines: Sequence[BasketLine]) -> PricedBasket:
+def price_basket(
+    *, context: PricingContext, lines: Sequence[BasketLine], items: Sequence[Any] = ()
+) -> PricedBasket:
+    """`items`: the lines' catalog items as the caller has just read them, with their category's
+    path (`_category_path`); the engine then does not read them again."""
     from qudao.pricing import services
+    from qudao.pricing.selectors_rules import item_facts, known_items
 
-    return services.price_basket(context=context, lines=list(lines))
+    facts = {
+        item.pk: item_facts(
+            item.pk, item.sku, item.name, item.tax_rate, item.list_price, item.currency, item._category_path
+        )
+        for item in items
+        if hasattr(item, "_category_path") and item.dealer_id == context.dealer_id
+    }
+    if not facts:
+        return services.price_basket(context=context, lines=list(lines))
+    with known_items(context.dealer_id, facts):
+        return services.price_basket(context=context, lines=list(lines))
 
 
 def redeem_coupons(

@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from qudao.catalog.models import Item, UnitOfMeasure
+from qudao.catalog.models import Category, Item, UnitOfMeasure
 from qudao.core.bulk import RowLoader, fetch, in_sql
 from qudao.core.scoping import Actor, get_scoped, scope_sql, scoped
 from qudao.parties.models import Address, Customer
@@ -141,7 +141,8 @@ def get_customer_for_order(
 
 
 def list_items_for_order(*, actor: Actor, dealer_id: int, item_ids: Sequence[int]) -> dict[int, Item]:
-    """The dealer's items the actor may write, with their base unit, by id (one query)."""
+    """The dealer's items the actor may write, with their base unit (and their category's path,
+    `_category_path`), by id (one query)."""
     scope = scope_sql(Item, actor, alias="i", for_write=True)
     if scope is None or not item_ids:
         qs = scoped(Item.objects.select_related("base_unit"), actor, for_write=True)
@@ -149,8 +150,9 @@ def list_items_for_order(*, actor: Actor, dealer_id: int, item_ids: Sequence[int
     quote = connection.ops.quote_name
     ids_sql, ids_params = in_sql(f"i.{quote('id')}", sorted(set(item_ids)))
     rows = fetch(
-        f"SELECT {_ITEMS.columns}, {_UNITS.columns} FROM {quote(Item._meta.db_table)} i "  # noqa: S608 (model metadata)
+        f"SELECT {_ITEMS.columns}, {_UNITS.columns}, c.{quote('path')} FROM {quote(Item._meta.db_table)} i "  # noqa: S608 (model metadata)
         f"JOIN {quote(UnitOfMeasure._meta.db_table)} u ON u.{quote('id')} = i.{quote('base_unit_id')} "
+        f"LEFT JOIN {quote(Category._meta.db_table)} c ON c.{quote('id')} = i.{quote('category_id')} "
         f"WHERE i.{quote('dealer_id')} = %s AND {ids_sql} AND {scope[0]}",
         [dealer_id, *ids_params, *scope[1]],
     )
@@ -158,7 +160,8 @@ def list_items_for_order(*, actor: Actor, dealer_id: int, item_ids: Sequence[int
     base_unit = Item._meta.get_field("base_unit")
     for row in rows:
         item, end = _ITEMS.load(row)
-        unit, _end = _UNITS.load(row, end)
+        unit, end = _UNITS.load(row, end)
         base_unit.set_cached_value(item, unit)
+        item._category_path = row[end]  # for the pricing engine (pricing_bridge.price_basket)
         out[item.pk] = item
     return out

@@ -155,6 +155,7 @@ def price_lines(
             BasketLine(key=str(i), item_id=line.item.pk, quantity=line.quantity)
             for i, line in enumerate(inputs)
         ],
+        items=[line.item for line in inputs],
     )
     by_key = {str(i): line for i, line in enumerate(inputs)}
     known = {line.item.pk: line.item for line in inputs}
