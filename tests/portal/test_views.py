@@ -227,3 +227,17 @@ def test_deliveries_are_not_for_retailers_nor_for_other_dealers(shop, shipped):
     assert (
         f'data-number="{shipped.number}"' not in client.get(reverse("assistant:deliveries")).content.decode()
     )
+
+
+def test_a_carton_refused_at_the_door_is_delivered_short(shop, shipped):
+    rep = signed_in(shop.rep.username)
+    url = reverse("assistant:capture", args=[shipped.pk])
+    first, second = shipped.lines.order_by("pk")
+    too_many = rep.post(url, {"signer_name": "张老板", f"qty-{first.pk}": "5", f"qty-{second.pk}": "1"})
+    assert too_many.status_code == 200 and "Deliver from 0 to 2" in too_many.content.decode()
+    assert not DeliveryProof.objects.exists()
+    response = rep.post(url, {"signer_name": "张老板", f"qty-{first.pk}": "1", f"qty-{second.pk}": "1"})
+    assert response.status_code == 302
+    order = SalesOrder.objects.get()
+    assert order.delivery_state == DeliveryState.PARTIAL
+    assert [ln.delivered_quantity for ln in order.lines.order_by("line_no")] == [D("1.000"), D("1.000")]

@@ -160,6 +160,8 @@ def capture(request, actor, shipment_id: int):
     get_customer(actor, shipment.order.customer_id)  # only customers the actor serves
     errors: dict[str, str] = {}
     form = request.POST
+    lines = list(shipment.lines.all())
+    given = [(line, form.get(f"qty-{line.pk}", "").strip()) for line in lines]
     if request.method == "POST":
         data = {
             "signer_name": form.get("signer_name", ""),
@@ -169,6 +171,8 @@ def capture(request, actor, shipment_id: int):
             "accuracy_m": form.get("accuracy_m") or None,
             "note": form.get("note", ""),
             "photo": request.FILES.get("photo"),
+            # what was handed over, per line (a carton refused at the door is delivered short)
+            "lines": [{"shipment_line_id": line.pk, "quantity": raw} for line, raw in given if raw],
         }
         try:
             confirm_delivery(
@@ -181,9 +185,18 @@ def capture(request, actor, shipment_id: int):
         else:
             messages.success(request, _("Delivery of %(number)s recorded.") % {"number": shipment.number})
             return redirect("assistant:order", shipment.order_id)
+    position = {line.pk: n for n, line in enumerate(line for line, raw in given if raw)}
+    rows = [
+        {
+            "line": line,
+            "value": raw or line.quantity.normalize(),
+            "error": errors.get(f"lines.{position[line.pk]}.quantity", "") if line.pk in position else "",
+        }
+        for line, raw in given
+    ]
     now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
     return render(
         request,
         "portal/assistant_capture.html",
-        {"shipment": shipment, "errors": errors, "form": form, "now": now},
+        {"shipment": shipment, "rows": rows, "errors": errors, "form": form, "now": now},
     )
