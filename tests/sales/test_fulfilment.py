@@ -284,3 +284,21 @@ def test_bad_delivery_data_is_refused_and_nothing_changes(dealer, data, field):
     shipment.refresh_from_db()
     assert shipment.state == ShipmentState.SHIPPED
     assert _lines(order)[0].delivered_quantity == 0
+
+
+def test_cancelling_an_order_cancels_its_draft_shipments_but_not_after_shipping(dealer):
+    from qudao.sales.services import cancel_order
+
+    world = make_world(dealer, items=1)
+    order = submit(world, [4])
+    draft = create_shipment(actor=ROOT, order_id=order.pk, data={})
+    cancel_order(actor=ROOT, order_id=order.pk, reason="客户取消")
+    draft.refresh_from_db()
+    assert draft.state == ShipmentState.CANCELLED
+    assert reserved(world.items[0], world.shanghai) == 0
+    shipped_order = submit(world, [2])
+    shipment = create_shipment(actor=ROOT, order_id=shipped_order.pk, data={})
+    ship_shipment(actor=ROOT, shipment_id=shipment.pk)
+    with pytest.raises(QudaoError) as refused:
+        cancel_order(actor=ROOT, order_id=shipped_order.pk)
+    assert refused.value.code == "already_shipped"

@@ -32,6 +32,7 @@ from qudao.sales.services.allocation import (
     system_actor,
 )
 from qudao.sales.services.lines import inputs_from_lines, price_and_write
+from qudao.sales.services.shipments import cancel_order_drafts
 from qudao.sales.states import HoldReason, OrderState
 
 APPROVAL_PERMISSION = {
@@ -205,6 +206,7 @@ def cancel_order(*, actor: Actor, order_id: int, version: Any = None, reason: st
     if lines.filter(shipped_quantity__gt=0).exists():
         raise AlreadyShipped()
     transition(order, to=OrderState.CANCELLED)
+    cancel_order_drafts(order, actor=actor)  # its draft shipments go with it
     released = Decimal(0)
     if lines.filter(reserved_quantity__gt=0).exists():
         try:

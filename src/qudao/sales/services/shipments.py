@@ -352,3 +352,18 @@ def cancel_shipment(*, actor: Actor, shipment_id: int, version: Any = None, reas
     )
     announce(shipment, "cancelled", actor=actor, data={"reason": reason})
     return shipment
+
+
+def cancel_order_drafts(order: SalesOrder, *, actor: Actor) -> list[Shipment]:
+    """The draft shipments of an order being cancelled (the caller holds the order's lock)."""
+    drafts = list(
+        Shipment.objects.select_for_update(of=("self",))
+        .filter(order=order, state=ShipmentState.DRAFT)
+        .order_by("pk")
+    )
+    for shipment in drafts:
+        transition(shipment, to=ShipmentState.CANCELLED)
+        shipment.cancelled_at = timezone.now()
+        save_shipment(shipment, "state", "cancelled_at")
+        announce(shipment, "cancelled", actor=actor, data={"reason": "order_cancelled"})
+    return drafts
