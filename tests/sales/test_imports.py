@@ -278,3 +278,14 @@ def test_confirm_goes_through_the_normal_confirmation(world, actor):
     order = SalesOrder.objects.get()
     assert report.orders_confirmed == 1 and order.state == OrderState.CONFIRMED
     assert order.lines.get().reserved_quantity == Decimal("2.000")
+
+
+def test_text_with_tabs_newlines_and_backslashes_survives_the_bulk_write(world, actor):
+    a = world.items[0]
+    notes = 'line one\nline\ttwo \\ "quoted" 中文'
+    quoted = '"' + notes.replace('"', '""') + '"'
+    report = run(actor, csv_of(f"PO-\\1,{world.customer.code},{a.sku},1,,,,{quoted},"))
+    assert report.orders_created == 1, report.errors
+    order = SalesOrder.objects.get()
+    assert order.notes == notes and order.external_reference == "PO-\\1"
+    assert order.lines.get().price_explanation["source"]["kind"] == "item_list_price"

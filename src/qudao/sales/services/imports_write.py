@@ -144,7 +144,10 @@ def insert_rows(model: type[Model], rows: Iterable[dict[str, Any]]) -> int:
     return len(prepared)
 
 
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+def _escape(text: str) -> str:
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
 
 
 def _text(value: Any) -> str:
@@ -153,14 +156,16 @@ def _text(value: Any) -> str:
         return "\\N"
     kind = type(value)
     if kind is str:
-        return value.translate(_ESCAPES)
+        return _escape(value)
     if kind is bool:
         return "t" if value else "f"
     if kind is Decimal or kind is int:
         return str(value)
+    if kind is dict or kind is list:  # JSON columns are written by the caller
+        return ""
     if isinstance(value, date | datetime):
         return value.isoformat()
-    return str(value).translate(_ESCAPES)
+    return _escape(str(value))
 
 
 def _copy(table: str, columns: str, rows: Iterable[dict[str, Any]], pairs, json_at: set[int], dumps) -> int:
@@ -181,7 +186,7 @@ def _copy(table: str, columns: str, rows: Iterable[dict[str, Any]], pairs, json_
             get = row.get
             cells = [text(get(name, default)) for name, default in pairs]
             for n in json_at:
-                cells[n] = dumps(get(pairs[n][0], pairs[n][1])).translate(_ESCAPES)
+                cells[n] = _escape(dumps(get(pairs[n][0], pairs[n][1])))
             block.append("\t".join(cells))
             count += 1
             if len(block) >= 2000:
