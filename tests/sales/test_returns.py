@@ -252,3 +252,28 @@ def test_wrong_requests_are_refused_and_nothing_is_written(dealer):
     cancel_return(actor=ROOT, return_id=again.pk)
     assert StockMove.objects.filter(reference_type="sales.return").count() == 0
     assert _line(order).returned_quantity == 0
+
+
+@pytest.mark.parametrize("to", ["restock", "scrap"])
+def test_quarantined_goods_are_released_after_inspection(dealer, to):
+    from qudao.sales.services import release_quarantine
+
+    world = make_world(dealer, items=1)
+    order = _delivered(world, [5])
+    request = request_return(
+        actor=ROOT,
+        order_id=order.pk,
+        data={"lines": [{"order_line_id": _line(order).pk, "quantity": "2", "disposition": "quarantine"}]},
+    )
+    approve_return(actor=ROOT, return_id=request.pk)
+    receive_return(actor=ROOT, return_id=request.pk)
+    line = request.lines.get()
+    assert reserved(world.items[0], world.shanghai) == 2
+    release_quarantine(actor=ROOT, return_id=request.pk, return_line_id=line.pk, to=to)
+    assert reserved(world.items[0], world.shanghai) == 0
+    assert on_hand(world.items[0], world.shanghai) == (97 if to == "restock" else 95)
+    line.refresh_from_db()
+    assert line.disposition == to
+    with pytest.raises(QudaoError):  # released once
+        release_quarantine(actor=ROOT, return_id=request.pk, return_line_id=line.pk, to=to)
+    assert reconcile_levels(dealer.pk) == []

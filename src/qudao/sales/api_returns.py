@@ -11,7 +11,14 @@ from qudao.sales import selectors_returns as selectors
 from qudao.sales import services
 from qudao.sales.api_fulfilment import APP, ERRORS, _page, router
 from qudao.sales.schemas import Id
-from qudao.sales.schemas_fulfilment import ReceiveIn, ReturnDecisionIn, ReturnIn, ReturnOut, ReturnPage
+from qudao.sales.schemas_fulfilment import (
+    ReceiveIn,
+    ReleaseIn,
+    ReturnDecisionIn,
+    ReturnIn,
+    ReturnOut,
+    ReturnPage,
+)
 from qudao.sales.states_fulfilment import ReturnState
 
 
@@ -86,4 +93,17 @@ def receive_return(request: HttpRequest, return_id: int, payload: ReceiveIn):
 def cancel_return(request: HttpRequest, return_id: int, payload: ReturnDecisionIn):
     actor = api_actor(request, app=APP, write=True, perm="sales.change_returnrequest")
     services.cancel_return(actor=actor, return_id=return_id, version=payload.version, reason=payload.note)
+    return _one(actor, return_id)
+
+
+@router.post(
+    "/returns/{int:return_id}/release",
+    response={200: ReturnOut, **ERRORS},
+    summary="Release a quarantined line after inspection (to stock or to scrap)",
+)
+def release_quarantine(request: HttpRequest, return_id: int, payload: ReleaseIn):
+    actor = api_actor(request, app=APP, write=True, perm="sales.change_returnrequest")
+    services.release_quarantine(
+        actor=actor, return_id=return_id, return_line_id=payload.return_line_id, to=payload.to
+    )
     return _one(actor, return_id)

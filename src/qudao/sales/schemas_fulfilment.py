@@ -210,6 +210,11 @@ class ReceiveIn(StrictSchema):
     lines: list[ReceiveLineIn] | None = Field(None, max_length=500)
 
 
+class ReleaseIn(StrictSchema):
+    return_line_id: Id
+    to: ReturnDisposition
+
+
 class ReturnLineOut(Schema):
     id: int
     order_line_id: int

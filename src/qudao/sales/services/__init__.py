@@ -6,7 +6,7 @@ from qudao.sales.services.confirmation import approve_hold, cancel_order, confir
 from qudao.sales.services.deliveries import confirm_delivery
 from qudao.sales.services.intake import submit_order
 from qudao.sales.services.orders import create_order, update_order
-from qudao.sales.services.return_receipts import mark_return_credited, receive_return
+from qudao.sales.services.return_receipts import mark_return_credited, receive_return, release_quarantine
 from qudao.sales.services.returns import approve_return, cancel_return, reject_return, request_return
 from qudao.sales.services.shipments import cancel_shipment, create_shipment, ship_shipment
 
@@ -26,6 +26,7 @@ __all__ = [
     "mark_return_credited",
     "receive_return",
     "reject_return",
+    "release_quarantine",
     "request_return",
     "run_wave",
     "ship_shipment",

@@ -247,3 +247,53 @@ def mark_return_credited(
     _timeline(order, request, "credited", message, actor=actor)
     _announce(request, "credited", actor=actor, data={"credit_notes": request.credit_notes})
     return request
+
+
+@transaction.atomic
+def release_quarantine(*, actor: Actor, return_id: int, return_line_id: int, to: str) -> ReturnLine:
+    """Inspection of a quarantined line is done: `restock` drops the return's hold (the goods become
+    available where they lie, in the QUARANTINE bin, until someone moves them) or `scrap` drops the hold
+    and scraps them (the ledger shows the scrap)."""
+    from qudao.inventory.services import release_reservations
+
+    order, request = _lock(actor, return_id)
+    problems = Problems()
+    line = request.lines.filter(pk=return_line_id).first()
+    if request.state not in RECEIVED_STATES:
+        problems.add(ValidationFailed, "return_id", _("The goods of this return have not been received."))
+    if line is None or line.disposition != ReturnDisposition.QUARANTINE:
+        problems.add(ValidationFailed, "return_line_id", _("Not a quarantined line of this return."))
+    if to not in (ReturnDisposition.RESTOCK, ReturnDisposition.SCRAP):
+        problems.add(ValidationFailed, "to", _("Release to stock or to scrap."))
+    problems.raise_if_any()
+    inventory_actor = system_actor(actor)
+    release_reservations(
+        actor=inventory_actor,
+        data={"reference_type": REFERENCE, "reference_id": request.pk, "reference_line_id": line.pk},
+    )
+    if to == ReturnDisposition.SCRAP:
+        scrap_stock(
+            actor=inventory_actor,
+            data={
+                "item_id": line.item_id,
+                "location_id": quarantine_bin(request.site, actor=inventory_actor).pk,
+                "lot_id": line.lot_id,
+                "quantity": line.quantity,
+                "reason": "damage",
+                "reference_type": REFERENCE,
+                "reference_id": request.pk,
+                "reference_line_id": line.pk,
+                "document_number": request.number,
+            },
+        )
+    line.disposition = to
+    line.save(update_fields=["disposition", "updated_at"])
+    _save(request)
+    label = ReturnDisposition(to).label
+    message = _("Return %(number)s: quarantined goods released (%(to)s).") % {
+        "number": request.number,
+        "to": label,
+    }
+    _timeline(order, request, "released", message, actor=actor)
+    _announce(request, "quarantine_released", actor=actor, data={"return_line_id": line.pk, "to": to})
+    return line
