@@ -150,6 +150,12 @@ def main(argv: list[str] | None = None) -> int:
         ["measure", "lines", "orders", "seconds", "CPU s (this process)", "lines/s", "target"],
         [["CSV import", total_lines, report.orders_created, seconds, cpu_seconds, rate, ">= 20,000/s"]],
     )
+    print_table(
+        ["phase", "wall s", "CPU s (this process)"],
+        [[name, wall, cpu] for name, (wall, cpu) in report.phases.items()],
+    )
+    for name, (_wall, cpu) in report.phases.items():
+        figures[f"bulk_{name}_cpu_seconds"] = cpu
     print(
         f"checks: problems {report.problems}, lines written {written:,}, orders numbered {numbered:,}, "
         f"events {events:,} -> {'ok' if ok else 'FAILED'}"

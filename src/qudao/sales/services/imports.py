@@ -72,6 +72,8 @@ class ImportReport:
     order_ids: list[int] = field(default_factory=list)
     total: str = "0.00"
     seconds: float = 0.0
+    #: phase → (wall seconds, CPU seconds of this process): read, check, price, write
+    phases: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def written(self) -> bool:
@@ -89,14 +91,18 @@ def import_orders(
     dealer_id: int | None = None,
 ) -> ImportReport:
     started = time.perf_counter()
+    clock = _Clock()
     mode = ImportMode(mode)
     dealer_id = require_dealer(actor, dealer_id)
     file = read_import_file(name=name, content=content)
+    clock.lap("read")
     plans, problems = check_rows(actor, dealer_id, file)
     report = ImportReport(name, file.kind, mode, dry_run, rows=len(file.rows), orders=len(plans))
     candidates = [p for p in plans if not p.bad]
     ship = resolve_ship_to(candidates)
+    clock.lap("check")
     priced = _price(candidates, ship, problems)
+    clock.lap("price")
     valid = [p for p in candidates if not p.bad]
     report.valid_orders, report.invalid_orders = len(valid), len(plans) - len(valid)
     report.total = str(sum((priced[id(p)].total for p in valid), start=0) or "0.00")
@@ -116,6 +122,7 @@ def import_orders(
             raise ImportConflict() from exc
         report.orders_created = len(report.order_ids)
         report.lines_created = sum(len(priced[id(p)].lines) for p in valid)
+        clock.lap("write")
     if problems or dry_run:  # a dry run keeps the file: the console imports it without a new upload
         report.report_token = save_report(
             dealer_id=dealer_id,
@@ -127,7 +134,19 @@ def import_orders(
     if confirm and report.order_ids:
         _confirm(actor, report)
     report.seconds = round(time.perf_counter() - started, 3)
+    report.phases = clock.phases
     return report
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.phases: dict[str, tuple[float, float]] = {}
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def lap(self, name: str) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        self.phases[name] = (round(wall - self.wall, 3), round(cpu - self.cpu, 3))
+        self.wall, self.cpu = wall, cpu
 
 
 def _price(plans: list[OrderPlan], ship, problems: list[Problem]) -> dict[int, PricedBasket]:
