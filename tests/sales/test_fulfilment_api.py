@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from django.test import Client
 
 from qudao.accounts.models import Role
 from qudao.inventory.models import StockMove
@@ -83,8 +84,11 @@ def test_the_whole_way_through_the_api(api, dealer):
     assert delivered.status_code == 200, delivered.content
     proof = delivered.json()["proof"]
     assert proof["signer_name"] == "王店长"
-    assert proof["photo_url"].endswith(".png") and "/deliveries/" in proof["photo_url"]
-    assert DeliveryProof.objects.get().photo.read() == PNG
+    assert proof["photo_url"] == f"/api/v1/shipments/{shipment['id']}/proof/photo"
+    assert DeliveryProof.objects.get().photo.name.endswith(".png")
+    photo = api.get(proof["photo_url"])
+    assert photo.status_code == 200 and photo["Content-Type"] == "image/png"
+    assert b"".join(photo.streaming_content) == PNG
     listed = api.get("/api/v1/shipments", {"order_id": order.pk}).json()["items"]
     assert [s["state"] for s in listed] == ["delivered"]
     order_view = api.get(f"/api/v1/orders/{order.pk}").json()
@@ -124,7 +128,31 @@ def test_a_jpeg_photo_is_accepted(api, dealer):
     api.post(f"/api/v1/shipments/{shipment['id']}/ship", {})
     response = _deliver(api, shipment["id"], {"signer_name": "收货人"}, ("p.bin", JPEG))
     assert response.status_code == 200, response.content
-    assert response.json()["proof"]["photo_url"].endswith(".jpg")
+    assert DeliveryProof.objects.get().photo.name.endswith(".jpg")
+    photo = api.get(response.json()["proof"]["photo_url"])
+    assert photo["Content-Type"] == "image/jpeg" and b"".join(photo.streaming_content) == JPEG
+
+
+def test_the_proof_photo_is_not_public(api, dealer, other_dealer):
+    world = make_world(dealer, items=1)
+    order = submit(world, [1])
+    shipment = api.post(f"/api/v1/orders/{order.pk}/shipments", {}).json()
+    api.post(f"/api/v1/shipments/{shipment['id']}/ship", {})
+    url = f"/api/v1/shipments/{shipment['id']}/proof/photo"
+    assert api.get(url).status_code == 404  # shipped, no proof yet: nothing to serve
+    _deliver(api, shipment["id"], {"signer_name": "收货人"}, ("p.png", PNG))
+    assert Client().get(url).status_code == 401
+    stranger = Client()
+    stranger.force_login(make_user(other_dealer))
+    assert stranger.get(url).status_code == 404
+    console = f"/admin/sales/shipment/{shipment['id']}/proof-photo/"
+    staff = Client()
+    staff.force_login(make_user(dealer, is_staff=True))
+    shown = staff.get(console)
+    assert shown.status_code == 200 and b"".join(shown.streaming_content) == PNG
+    outsider = Client()
+    outsider.force_login(make_user(other_dealer, is_staff=True))
+    assert outsider.get(console).status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,27 @@ from tests.sales.factories import make_world, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Qudao-test-2026!"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def _png() -> bytes:
+    """A real 2×2 red PNG (the browser must be able to draw it)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+PNG = _png()
 
 
 def _sign_in(page, live_server, username):  # noqa: F811
@@ -60,5 +80,7 @@ def test_pick_then_deliver_on_a_phone(page, live_server, artifacts, settings, tm
     page.click("#delivery-form button[type=submit]")
     page.wait_for_url(f"**/admin/sales/shipment/{shipment.pk}/change/")
     assert Shipment.objects.get(pk=shipment.pk).state == ShipmentState.DELIVERED
-    assert page.locator("img[src*='/media/deliveries/']").count() == 1
+    photo = page.locator(f"img[src$='/admin/sales/shipment/{shipment.pk}/proof-photo/']")
+    assert photo.count() == 1
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=photo.element_handle())
     page.screenshot(path=str(artifacts / "fulfilment-shipment.png"), full_page=True)

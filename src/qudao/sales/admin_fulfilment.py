@@ -156,7 +156,7 @@ class ShipmentAdmin(QudaoModelAdmin):
             format_html(
                 "<a href='{0}' target='_blank'><img src='{0}' alt='{1}' "
                 "style='max-width:320px;max-height:320px;border-radius:.375rem;margin-top:.5rem'></a>",
-                proof.photo.url,
+                reverse("admin:sales_shipment_proof_photo", args=[obj.pk]),
                 _("photo"),
             )
             if proof.photo
@@ -174,7 +174,7 @@ class ShipmentAdmin(QudaoModelAdmin):
         return fields
 
     def get_urls(self):
-        from qudao.sales.views_fulfilment import deliver_view, pick_list_view
+        from qudao.sales.views_fulfilment import deliver_view, pick_list_view, proof_photo_view
 
         custom = [
             path("pick-list/", self.admin_site.admin_view(pick_list_view), name="sales_shipment_pick_list"),
@@ -182,6 +182,11 @@ class ShipmentAdmin(QudaoModelAdmin):
                 "<int:shipment_id>/deliver/",
                 self.admin_site.admin_view(deliver_view),
                 name="sales_shipment_deliver",
+            ),
+            path(
+                "<int:shipment_id>/proof-photo/",
+                self.admin_site.admin_view(proof_photo_view),
+                name="sales_shipment_proof_photo",
             ),
         ]
         return custom + super().get_urls()

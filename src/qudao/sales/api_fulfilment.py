@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
@@ -45,6 +45,20 @@ def _page(qs, before_id: int | None, page_size: int) -> dict:
     more = len(items) > size
     items = items[:size]
     return {"items": items, "next_before_id": items[-1].pk if more and items else None}
+
+
+@router.get(
+    "/shipments/{int:shipment_id}/proof/photo",
+    response={200: None, **ERRORS},
+    summary="The photo of the proof of delivery (JPEG, PNG or WebP)",
+)
+def get_proof_photo(request: HttpRequest, shipment_id: int):
+    actor = api_actor(request, app=APP, perm="sales.view_shipment")
+    handle, content_type = selectors.open_proof_photo(actor=actor, shipment_id=shipment_id)
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @router.post(

@@ -110,7 +110,8 @@ class ProofOut(Schema):
 
     @staticmethod
     def resolve_photo_url(obj) -> str | None:
-        return obj.photo.url if obj.photo else None
+        """Where the photo is served to those who may see the shipment (not a public media URL)."""
+        return f"/api/v1/shipments/{obj.shipment_id}/proof/photo" if obj.photo else None
 
 
 class ShipmentSummaryOut(Schema):

@@ -182,3 +182,26 @@ def _row(line: ShipmentLine, place: Any, quantity: Decimal) -> PickRow:
         shipment_number=line.shipment.number,
         short=place is None,
     )
+
+
+_PHOTO_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+def open_proof_photo(*, actor: Actor, shipment_id: int):
+    """(open file, content type) of a shipment's proof-of-delivery photo, for whoever may see the
+    shipment; `not_found` when there is none. Proofs carry customers' signatures: they are served
+    through this check, never as public media files."""
+    from qudao.core.errors import NotFound
+    from qudao.sales.services.deliveries import photo_kind
+
+    shipment = get_shipment(actor=actor, shipment_id=shipment_id)
+    proof = getattr(shipment, "proof", None)
+    if proof is None or not proof.photo:
+        raise NotFound()
+    try:
+        handle = proof.photo.open("rb")
+    except OSError as exc:
+        raise NotFound() from exc
+    kind = photo_kind(handle.read(16))
+    handle.seek(0)
+    return handle, _PHOTO_TYPES.get(kind or "", "application/octet-stream")

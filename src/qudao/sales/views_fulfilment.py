@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -118,3 +118,17 @@ def deliver_view(request: HttpRequest, shipment_id: int) -> HttpResponse:
         errors=errors,
     )
     return render(request, "sales/shipment_deliver.html", context)
+
+
+def proof_photo_view(request: HttpRequest, shipment_id: int) -> FileResponse:
+    """The photo of a proof of delivery, to whoever may see the shipment (404 otherwise); works with
+    DEBUG off too (media files are not served publicly)."""
+    actor = _actor(request, "sales.view_shipment")
+    try:
+        handle, content_type = selectors.open_proof_photo(actor=actor, shipment_id=shipment_id)
+    except QudaoError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
