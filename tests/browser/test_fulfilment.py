@@ -8,7 +8,6 @@ import pytest
 from qudao.accounts.models import Role
 from qudao.sales.models import Shipment, ShipmentState
 from qudao.sales.services import create_shipment, ship_shipment
-from tests.browser.conftest import artifacts, browser, page  # noqa: F401 (fixtures)
 from tests.factories import make_dealer, make_user
 from tests.inventory.factories import ROOT
 from tests.sales.factories import make_world, submit
@@ -38,7 +37,7 @@ def _png() -> bytes:
 PNG = _png()
 
 
-def _sign_in(page, live_server, username):  # noqa: F811
+def _sign_in(page, live_server, username):
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
@@ -46,7 +45,7 @@ def _sign_in(page, live_server, username):  # noqa: F811
     page.wait_for_url(f"{live_server.url}/admin/")
 
 
-def test_pick_then_deliver_on_a_phone(page, live_server, artifacts, settings, tmp_path):  # noqa: F811
+def test_pick_then_deliver_on_a_phone(page, live_server, artifacts, settings, tmp_path):
     from qudao.accounts.services.access import sync_role_groups
 
     settings.MEDIA_ROOT = tmp_path / "media"

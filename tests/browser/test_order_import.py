@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from qudao.sales.models import SalesOrder
-from tests.browser.conftest import artifacts, browser, page  # noqa: F401 (fixtures)
 from tests.factories import make_dealer, make_user
 from tests.sales.factories import make_world
 
@@ -14,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Qudao-test-2026!"
 
 
-def test_check_then_import_the_valid_orders(page, live_server, artifacts, chinese, tmp_path):  # noqa: F811
+def test_check_then_import_the_valid_orders(page, live_server, artifacts, chinese, tmp_path):
     world = make_world(make_dealer(name="华东快消"), items=2, price="12.50")
     make_user(world.dealer, username="clerk", is_staff=True)
     a, b = world.items
