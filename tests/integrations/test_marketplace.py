@@ -185,3 +185,16 @@ def test_qudao_prices_when_the_mapping_says_so(api, shop):
     order = SalesOrder.objects.get(pk=order_id)
     assert order.total == Decimal("54.00")  # 2 × 12.00 + 30.00, the list prices
     assert order.lines.first().price_explanation["source"]["kind"] == "item_list_price"
+
+
+def test_confirming_a_marketplace_order_keeps_the_platform_price(api, shop):
+    from qudao.sales.services import confirm_order
+    from tests.inventory.factories import ROOT
+
+    order_id = api.post(URL, payload("good_order.json")).json()["results"][0]["order_id"]
+    confirmed = confirm_order(actor=ROOT, order_id=order_id)
+    assert confirmed.state in (OrderState.CONFIRMED, OrderState.ON_HOLD)
+    lines = list(confirmed.lines.order_by("line_no"))
+    assert [ln.unit_price for ln in lines] == [Decimal("9.9000"), Decimal("25.0000")]
+    assert lines[0].price_explanation["source"]["kind"] == "platform_price"
+    assert confirmed.total == Decimal("44.80")

@@ -33,7 +33,7 @@ from qudao.sales.services.allocation import (
 )
 from qudao.sales.services.lines import inputs_from_lines, price_and_write
 from qudao.sales.services.shipments import cancel_order_drafts
-from qudao.sales.states import HoldReason, OrderState
+from qudao.sales.states import HoldReason, OrderSource, OrderState
 
 APPROVAL_PERMISSION = {
     HoldReason.CREDIT: "sales.approve_credit_hold",
@@ -75,10 +75,19 @@ def confirm_locked(order: SalesOrder, *, actor: Actor, priced: bool = False) -> 
     if order.state != OrderState.DRAFT:
         raise NotDraft(details={"state": order.state})
     customer = getattr(order, "_customer_cache", None) or Customer.objects.get(pk=order.customer_id)
-    if not priced:
+    if not priced and not _priced_by_platform(order):
         price_and_write(order, customer, inputs_from_lines(order), replace=True)
     _continue(order, actor=actor, customer=customer)
     return order
+
+
+def _priced_by_platform(order: SalesOrder) -> bool:
+    """A marketplace order whose mapping keeps the platform's prices: the price the buyer paid there is
+    the price (the floor and credit checks still apply); pricing it again would change what was sold."""
+    if order.source != OrderSource.ECOMMERCE:
+        return False
+    platform = SalesOrderLine.objects.filter(order=order, price_explanation__source__kind="platform_price")
+    return platform.exists()
 
 
 def hold_for(
