@@ -123,7 +123,7 @@ def build(orders: int) -> dict:
             values.append(next(defaults))
     sql = (
         f"INSERT INTO sales_salesorder ({', '.join(columns)}) "
-        f"SELECT {', '.join(expressions)} FROM generate_series(1, %s) AS g"
+        f"SELECT {', '.join(expressions)} FROM generate_series(1::bigint, %s::bigint) AS g"
     )
     began = time.monotonic()
     with transaction.atomic(), connection.cursor() as cursor:

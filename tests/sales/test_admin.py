@@ -182,3 +182,19 @@ def test_actions_call_the_services(staff, dealer):
     staff.post(LIST, {"action": "cancel_selected", "_selected_action": [backordered.pk]})
     backordered.refresh_from_db()
     assert backordered.state == "cancelled" and reserved(world.items[0]) == 2
+
+
+def test_search_finds_an_order_by_number_reference_or_customer_code(staff, dealer):
+    world = make_world(dealer, items=1)
+    first = submit(world, [1], confirm=False, external_reference="JD-778899")
+    second = submit(world, [1], confirm=False)
+
+    def found(term):
+        page = staff.get(LIST, {"q": term}).content.decode()
+        return {o.number for o in (first, second) if f">{o.number}<" in page}
+
+    assert found(first.number) == {first.number}
+    assert found(first.number.lower()) == {first.number}
+    assert found("JD-778899") == {first.number}
+    assert found(world.customer.code) == {first.number, second.number}
+    assert found("no-such-order") == set()

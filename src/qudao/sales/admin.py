@@ -117,8 +117,8 @@ class SalesOrderAdmin(QudaoModelAdmin):
         scoped_choice_filter("customer", "parties.Customer", _("customer")),
         ("created_at", RangeDateTimeFilter),
     )
-    # exact matches only: served by the indexes (no LIKE over a million rows)
-    search_fields = ("=number", "=external_reference", "=customer__code")
+    # exact matches only, each served by its index (see get_search_results)
+    search_fields = ("number", "external_reference", "customer__code")
     list_select_related = ("customer", "channel", "site")
     show_full_result_count = False
     paginator = CappedPaginator
@@ -215,6 +215,27 @@ class SalesOrderAdmin(QudaoModelAdmin):
     @admin.display(description=_("timeline"))
     def timeline(self, obj):
         return admin_display.timeline(obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        """An order number (any case), an external reference or a customer code, matched exactly.
+        Django's `=field` search is case-insensitive (UPPER(number) = UPPER(term)) and ORs the three
+        across the customer join, which no index serves: 1.7 s at a million orders. Here each test uses
+        its own index (dealer+number, dealer+external reference, dealer+customer) and PostgreSQL
+        combines them (BitmapOr)."""
+        from django.db.models import Q
+
+        from qudao.parties.models import Customer
+
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        customers = list(
+            scoped(Customer.objects.filter(code=term), get_actor(request)).values_list("pk", flat=True)[:50]
+        )
+        match = Q(number__in=sorted({term, term.upper()})) | Q(external_reference=term)
+        if customers:
+            match |= Q(customer_id__in=customers)
+        return queryset.filter(match), False
 
     def get_urls(self):
         from qudao.sales.views import enter_order
